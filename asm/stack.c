@@ -61,6 +61,43 @@ void gmp_stack_free(gmp_stack *s) {
 
 size_t gmp_stack_live(void) { return live_stacks; }
 
+/* ---- pool ---- */
+
+enum { POOL_MAX = 4096 };          /* cached stacks kept across runs */
+static gmp_stack pool[POOL_MAX];   /* owned by the host thread */
+static size_t pool_n;
+
+bool gmp_stack_get(size_t bytes, gmp_stack *out) {
+    size_t body = page_round(bytes);
+    for (size_t i = pool_n; i-- > 0;) {
+        if (pool[i].hi - pool[i].lo == body) {
+            *out = pool[i];
+            pool[i] = pool[--pool_n];
+#if GMP_ASAN
+            __asan_unpoison_memory_region((void *)out->lo, out->hi - out->lo);
+#endif
+            return true;
+        }
+    }
+    return gmp_stack_alloc(bytes, out);
+}
+
+void gmp_stack_put(gmp_stack *s) {
+    if (s->map == NULL)
+        return;
+    if (pool_n < POOL_MAX) {
+        pool[pool_n++] = *s;
+        memset(s, 0, sizeof *s);
+        return;
+    }
+    gmp_stack_free(s);
+}
+
+void gmp_stack_pool_drain(void) {
+    while (pool_n > 0)
+        gmp_stack_free(&pool[--pool_n]);
+}
+
 size_t gmp_stack_max_live(void) {
     static size_t max_live;
     if (max_live == 0) {

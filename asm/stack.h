@@ -26,6 +26,15 @@ enum { GMP_STACK_GUARD_BYTES = 4096 };
 bool gmp_stack_alloc(size_t bytes, gmp_stack *out);
 void gmp_stack_free(gmp_stack *s);
 
+/* Pooled allocation: reuse a cached stack of the same size if there is
+ * one (unpoisoned under ASan), else map a new one.  gmp_stack_put returns
+ * a stack to the pool, or unmaps it when the pool is full. */
+bool gmp_stack_get(size_t bytes, gmp_stack *out);
+void gmp_stack_put(gmp_stack *s);
+
+/* Unmap every pooled stack. */
+void gmp_stack_pool_drain(void);
+
 /* Live stacks and their mapped bytes (guard pages included). */
 size_t gmp_stack_live(void);
 

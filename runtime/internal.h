@@ -1,0 +1,184 @@
+/*
+ * runtime/internal.h: declarations shared by the runtime's own files, as
+ * Go's package-level functions are shared across proc.go, chan.go, ...
+ * Nothing outside runtime/ includes this.
+ */
+#ifndef GMP_RUNTIME_INTERNAL_H
+#define GMP_RUNTIME_INTERNAL_H
+
+#include "atomic.h"
+#include "platform.h"
+#include "runtime.h"
+
+/* ---- basics ---- */
+static inline g *getg(void) { return plat_getg(); }
+static inline int64_t nanotime(void) { return plat_nanotime(); }
+static inline uint32_t fastrand(void) { return plat_fastrand(); }
+/* Go's fastrandn: a multiply-shift range reduction of fastrand. */
+static inline uint32_t fastrandn(uint32_t n) { return (uint32_t)(((uint64_t)fastrand() * n) >> 32); }
+static inline void lock(mutex *l) { plat_lock(l); }
+static inline void unlock(mutex *l) { plat_unlock(l); }
+#define throw(msg) plat_throw(msg)
+
+static inline m *acquirem(void) {
+    m *mp = getg()->m;
+    mp->locks++;
+    return mp;
+}
+static inline void releasem(m *mp) { mp->locks--; }
+
+/* ---- tracing: every decision is one call ---- */
+static inline void rt_trace(unsigned kind, uint32_t a0, uint32_t a1, uint32_t a2) {
+    trace *t = plat_trace();
+    if (!t->on)
+        return;
+    m *mp = getg()->m;
+    tr_emit(t, kind, nanotime(), (unsigned)mp->id, mp->p ? (unsigned)mp->p->id : TR_NONE,
+            mp->curg ? (uint32_t)mp->curg->goid : 0, a0, a1, a2);
+}
+#define TRACE(kind, a0, a1, a2) rt_trace(EV_##kind, (uint32_t)(a0), (uint32_t)(a1), (uint32_t)(a2))
+#define GOID(gp) ((gp) ? (uint32_t)(gp)->goid : 0u)
+#define PID(pp) ((pp) ? (uint32_t)(pp)->id : (uint32_t)TR_NONE)
+
+/* ---- g status ---- */
+static inline uint32_t readgstatus(const g *gp) { return __atomic_load_n(&gp->atomicstatus, __ATOMIC_SEQ_CST); }
+void casgstatus(g *gp, uint32_t oldval, uint32_t newval);
+
+/* ---- stack switching (stubs.c): Go's gogo, mcall, systemstack ---- */
+_Noreturn void gogo(gobuf *buf);
+void mcall(void (*fn)(g *));
+_Noreturn void mcall_final(void (*fn)(g *));   /* the G never resumes (goexit) */
+void systemstack(void (*fn)(void *), void *arg);
+void gostartcall(g *newg);
+
+/* ---- proc.c ---- */
+_Noreturn void schedule(void);
+_Noreturn void execute(g *gp, bool inheritTime);
+void ready(g *gp, bool next);
+void goready(g *gp);
+void gopark(bool (*unlockf)(g *, void *), void *lk, uint8_t reason, uint8_t waitkind, void *waitobj);
+bool parkunlock_c(g *gp, void *lk);
+void dropg(void);
+void wakep(void);
+void startm(p *pp, bool spinning);
+void stopm(void);
+void handoffp(p *pp);
+void newm(void (*fn)(void), p *pp, int64_t id);
+void acquirep(p *pp);
+void wirep(p *pp);
+p *releasep(void);
+int64_t pidleput(p *pp, int64_t now);
+p *pidleget(int64_t now);
+void mput(m *mp);
+m *mget(void);
+void injectglist(gList *glist);
+void resetspinning_(void);
+void mspinning_(void);
+void mstart(void);
+void goschedImpl(g *gp);
+void gopreempt_m(g *gp);
+g *malg(size_t stacksize);
+/* Gs "in hand": taken out of every container by mp and not yet put into
+ * another.  Kept only while checking (rt_xfer_on), for the conservation
+ * invariant; see runtime2.h m.xfer. */
+extern bool rt_xfer_on;
+void xfer_add_(m *mp, g *gp);
+void xfer_del_(m *mp, g *gp);
+static inline void xfer_add(m *mp, g *gp) {
+    if (rt_xfer_on)
+        xfer_add_(mp, gp);
+}
+static inline void xfer_del(m *mp, g *gp) {
+    if (rt_xfer_on)
+        xfer_del_(mp, gp);
+}
+extern bool mainStarted;
+
+/* ---- runq.c ---- */
+bool runqempty(p *pp);
+void runqput(p *pp, g *gp, bool next);
+g *runqget(p *pp, bool *inheritTime);
+g *runqsteal(p *pp, p *p2, bool stealRunNextG);
+void globrunqput(g *gp);
+void globrunqputhead(g *gp);
+void globrunqputbatch(gQueue *batch, int32_t n);
+g *globrunqget(p *pp, int32_t max);
+void gfput(p *pp, g *gp);
+g *gfget(p *pp);
+void gfpurge(p *pp);
+void gqueue_push(gQueue *q, g *gp);
+void gqueue_pushBack(gQueue *q, g *gp);
+g *gqueue_pop(gQueue *q);
+void glist_push(gList *l, g *gp);
+g *glist_pop(gList *l);
+
+/* Random enumeration of Ps for stealing (Go's randomOrder). */
+typedef struct randomEnum {
+    uint32_t i, count, pos, inc;
+} randomEnum;
+void stealOrder_reset(uint32_t count);
+randomEnum stealOrder_start(uint32_t i);
+static inline bool randomEnum_done(const randomEnum *e) { return e->i == e->count; }
+static inline void randomEnum_next(randomEnum *e) {
+    e->i++;
+    e->pos = (e->pos + e->inc) % e->count;
+}
+
+/* Bit masks over P ids (Go's pMask). */
+extern uint32_t idlepMask[_MaxGomaxprocs / 32];
+extern uint32_t timerpMask[_MaxGomaxprocs / 32];
+static inline bool pMask_read(const uint32_t *mask, uint32_t id) {
+    return (atomic_Load(&mask[id / 32]) & (1u << (id % 32))) != 0;
+}
+static inline void pMask_set(uint32_t *mask, int32_t id) {
+    plat_atomic_point();
+    __atomic_or_fetch(&mask[id / 32], 1u << (id % 32), __ATOMIC_SEQ_CST);
+}
+static inline void pMask_clear(uint32_t *mask, int32_t id) {
+    plat_atomic_point();
+    __atomic_and_fetch(&mask[id / 32], ~(1u << (id % 32)), __ATOMIC_SEQ_CST);
+}
+
+/* ---- syscall.c ---- */
+void entersyscall(void);
+void exitsyscall(void);
+
+/* ---- world.c ---- */
+p *procresize(int32_t nprocs);
+void checkdead(void);
+void stopTheWorld(uint32_t reason);
+void startTheWorld(void);
+void gcstopm(void);
+extern int32_t newprocs;
+
+/* ---- sysmon.c ---- */
+void sysmon(void);
+bool preemptone(p *pp);
+bool preemptall(void);
+
+/* ---- time.c ---- */
+void checkTimers(p *pp, int64_t now, int64_t *rnow, int64_t *pollUntil, bool *ran);
+void timeSleep(int64_t ns);
+void moveTimers(p *pp, timer **timers, int32_t n);
+int64_t timeSleepUntil(void);
+int64_t nobarrierWakeTime(p *pp);
+void wakeNetPoller(int64_t when);
+void updateTimerPMask(p *pp);
+bool netpollinited(void);
+void netpoll_block(int64_t delay);
+void netpollBreak(void);
+extern bool netpollInited;
+
+/* ---- chan.c / sync.c ---- */
+sudog *acquireSudog(void);
+void releaseSudog(sudog *s);
+_Noreturn void gopanic(const char *msg);
+
+/* ---- per-file state reset between runs (teardown.c) ---- */
+void proc_reset(void);
+void sync_reset(void);
+void chan_reset(void);
+void time_reset(void);
+void world_reset(void);
+
+#endif

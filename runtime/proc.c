@@ -1,0 +1,944 @@
+/*
+ * runtime/proc.c: the G/M/P scheduler (Go 1.19's proc.go, first half).
+ *
+ * G: goroutine.  M: worker thread.  P: the resource an M needs to run Go
+ * code; there are exactly GOMAXPROCS of them.  The scheduler's job is to
+ * match a ready G with a free M and P.  Ms spin looking for work before
+ * they park, so a newly ready G rarely waits for a thread to wake; and
+ * wakep starts a spinning M only when there is an idle P and no M is
+ * spinning already, so parked threads are not woken for nothing.
+ *
+ * Contents: globals; bootstrap (rt0_go, schedinit, mcommoninit, mstart);
+ * G creation and exit (newproc, newproc1, malg, allgadd, goexit);
+ * schedule, findrunnable, stealWork, execute; park and ready; Gosched
+ * and preemption; Ms (newm, startm, stopm, handoffp, wakep, mput, mget);
+ * Ps (acquirep, releasep, pidleput, pidleget).
+ */
+#include <string.h>
+
+#include "asm/stack.h"
+#include "internal.h"
+
+/* ---- globals ---- */
+schedt sched;
+g **allgs;               /* guarded by allglock in Go; the sim is one thread */
+uint32_t allglen;
+static uint32_t allgcap;
+m *allm;
+p *allp[_MaxGomaxprocs];
+int32_t allplen;
+int32_t gomaxprocs;
+int32_t ncpu;
+m *m0;
+bool mainStarted;
+const rt_config *rt_cfg;
+bool rt_xfer_on;
+uint32_t idlepMask[_MaxGomaxprocs / 32];
+uint32_t timerpMask[_MaxGomaxprocs / 32];
+
+static void mstart1(void);
+static void mcommoninit(m *mp, int64_t id);
+static g *findrunnable(bool *inheritTime, uint32_t *src);
+static int64_t mReserveID(void);
+
+/* ---- in-hand Gs (checking only) ---- */
+
+void xfer_add_(m *mp, g *gp) {
+    if (mp->nxfer >= sizeof mp->xfer / sizeof mp->xfer[0])
+        throw("xfer: too many Gs in hand");
+    mp->xfer[mp->nxfer++] = gp;
+}
+
+void xfer_del_(m *mp, g *gp) {
+    for (uint32_t i = mp->nxfer; i-- > 0;) {
+        if (mp->xfer[i] == gp) {
+            mp->xfer[i] = mp->xfer[--mp->nxfer];
+            return;
+        }
+    }
+}
+
+/* ---- allocation ---- */
+
+static void allgadd(g *gp) {
+    if (readgstatus(gp) == _Gidle)
+        throw("allgadd: bad status Gidle");
+    if (allglen == allgcap) {
+        uint32_t ncap = allgcap ? allgcap * 2 : 256;
+        g **n = plat_alloc(ncap * sizeof(g *));
+        if (allglen)
+            memcpy(n, allgs, allglen * sizeof(g *));
+        allgs = n;     /* the old array is run-owned memory, freed at teardown */
+        allgcap = ncap;
+    }
+    gp->allgidx = allglen;
+    allgs[allglen++] = gp;
+}
+
+/* Allocate a G with a stack of stacksize bytes; the stack's lowest word
+ * holds a canary that gfput and gfget check. */
+g *malg(size_t stacksize) {
+    g *newg = plat_alloc(sizeof(g));
+    if (!gmp_stack_get(stacksize, &newg->stack))
+        plat_fatal(RT_FATAL_RESOURCE, "runtime: cannot allocate goroutine stack (out of memory or map count)");
+    *(uint64_t *)newg->stack.lo = 0x5a5a5a5a5a5a5a5aull;
+    newg->atomicstatus = _Gidle;
+    return newg;
+}
+
+/* ---- bootstrap ---- */
+
+m *rt_alloc_m0(const rt_config *cfg) {
+    rt_cfg = cfg;
+    m *mp = plat_alloc(sizeof(m));
+    mp->g0 = malg(cfg->g0_stack_bytes);
+    mp->g0->m = mp;
+    mp->g0->atomicstatus = _Grunning;
+    m0 = mp;
+    return mp;
+}
+
+static void schedinit(const rt_config *cfg) {
+    g *gp = getg();
+    sched.maxmcount = MAX_MCOUNT;
+    ncpu = cfg->ncpu;
+    rt_mutant = cfg->mutant;
+    mcommoninit(gp->m, -1);
+    lock(&sched.lock);
+    sched.lastpoll = nanotime();
+    int32_t procs = ncpu;
+    if (cfg->gomaxprocs > 0)
+        procs = cfg->gomaxprocs;
+    if (procresize(procs) != NULL)
+        throw("unknown runnable goroutine during bootstrap");
+    unlock(&sched.lock);
+}
+
+/* Go's runtime.main, reduced to what scheduling needs: start sysmon, run
+ * the program's main, exit when it returns. */
+typedef struct mainarg {
+    gofunc fn;
+    void *arg;
+} mainarg;
+static mainarg the_main;
+
+static void newm_sysmon(void *unused) {
+    (void)unused;
+    newm(sysmon, NULL, -1);
+}
+
+static void runtime_main(void *arg) {
+    (void)arg;
+    mainStarted = true;
+    systemstack(newm_sysmon, NULL);
+    the_main.fn(the_main.arg);
+    rt_exit(0);
+}
+
+_Noreturn void rt0_go(const rt_config *cfg, gofunc mainfn, void *arg) {
+    if (getg() != m0->g0)
+        throw("rt0_go: not on m0's g0");
+    schedinit(cfg);
+    the_main.fn = mainfn;
+    the_main.arg = arg;
+    rt_go(runtime_main, NULL);
+    mstart1();
+    throw("rt0_go: mstart returned");
+}
+
+static void checkmcount(void) {
+    if (sched.mnext - sched.nmfreed > sched.maxmcount)
+        plat_fatal(RT_FATAL_RESOURCE, "runtime: program exceeds 10000-thread limit");
+}
+
+static int64_t mReserveID(void) {
+    int64_t id = sched.mnext;
+    sched.mnext++;
+    checkmcount();
+    return id;
+}
+
+static void mcommoninit(m *mp, int64_t id) {
+    lock(&sched.lock);
+    mp->id = id >= 0 ? id : mReserveID();
+    mp->alllink = allm;
+    allm = mp;
+    unlock(&sched.lock);
+}
+
+/* Entry of every M's thread, on its g0 stack (Go's mstart1). */
+static void mstart1(void) {
+    g *gp = getg();
+    if (gp != gp->m->g0)
+        throw("bad runtime·mstart");
+    m *mp = gp->m;
+    if (mp->mstartfn != NULL)
+        mp->mstartfn();
+    if (mp != m0) {
+        acquirep(mp->nextp);
+        mp->nextp = NULL;
+    }
+    schedule();
+}
+
+void mstart(void);
+void mstart(void) { mstart1(); }
+
+/* ---- goroutine creation ---- */
+
+typedef struct newproc_args {
+    gofunc fn;
+    void *arg;
+    g *callergp;
+} newproc_args;
+
+static g *newproc1(gofunc fn, void *arg, g *callergp) {
+    if (fn == NULL)
+        plat_fatal(RT_FATAL_PANIC, "go of nil func value");
+    m *mp = acquirem();
+    p *pp = mp->p;
+    g *newg = gfget(pp);
+    if (newg == NULL) {
+        if (allglen >= rt_cfg->max_gs)
+            plat_fatal(RT_FATAL_RESOURCE, "runtime: goroutine limit exceeded");
+        newg = malg(rt_cfg->stack_bytes);
+        casgstatus(newg, _Gidle, _Gdead);
+        allgadd(newg);
+        xfer_add(mp, newg);
+        TRACE(GFGET, 0, 2, 0);
+    }
+    if (newg->stack.hi == 0)
+        throw("newproc1: newg missing stack");
+    if (readgstatus(newg) != _Gdead)
+        throw("newproc1: new g is not Gdead");
+    newg->startfn = fn;
+    newg->startarg = arg;
+    newg->parentgoid = callergp ? callergp->goid : 0;
+    newg->waitkind = WAIT_NONE;
+    newg->preempt = false;
+    gostartcall(newg);
+    casgstatus(newg, _Gdead, _Grunnable);
+    if (pp->goidcache == pp->goidcacheend) {
+        /* Take the next batch of goids from the shared counter. */
+        pp->goidcache = atomic_Xadd64(&sched.goidgen, _GoidCacheBatch);
+        pp->goidcache -= _GoidCacheBatch - 1;
+        pp->goidcacheend = pp->goidcache + _GoidCacheBatch;
+    }
+    newg->goid = (int64_t)pp->goidcache++;
+    TRACE(NEWPROC, GOID(newg), 0, 0);
+    releasem(mp);
+    return newg;
+}
+
+static void newproc_sys(void *argp) {
+    newproc_args *a = argp;
+    g *newg = newproc1(a->fn, a->arg, a->callergp);
+    p *pp = getg()->m->p;
+    runqput(pp, newg, true);
+    if (mainStarted)
+        wakep();
+}
+
+/* go fn(arg): the new G goes to runnext of the current P. */
+void rt_go(gofunc fn, void *arg) {
+    newproc_args a = {fn, arg, getg()->m->curg};
+    systemstack(newproc_sys, &a);
+}
+
+/* ---- goroutine exit ---- */
+
+static void goexit0(g *gp) {
+    m *mp = getg()->m;
+    p *pp = mp->p;
+    casgstatus(gp, _Grunning, _Gdead);
+    gp->m = NULL;
+    gp->preempt = false;
+    gp->waitreason = 0;
+    gp->waitkind = WAIT_NONE;
+    gp->waitobj = NULL;
+    gp->param = NULL;
+    dropg();
+    gfput(pp, gp);
+    schedule();
+}
+
+/* Called (through gmp_goexit) when a goroutine's function returns. */
+static void goexit1(void) {
+    TRACE(GOEXIT, GOID(getg()), 0, 0);
+    mcall_final(goexit0);
+}
+
+/* ---- scheduling ---- */
+
+/* Pick the next G for this M and run it.  Never returns. */
+_Noreturn void schedule(void) {
+    g *gp0 = getg();
+    m *mp = gp0->m;
+    if (mp->locks != 0)
+        throw("schedule: holding locks");
+    p *pp = mp->p;
+    pp->preempt = false;
+    /* A spinning M has no local work by definition (golang/go#10573). */
+    if (mp->spinning && (pp->runnext != NULL || pp->runqhead != pp->runqtail))
+        throw("schedule: spinning with local work");
+    sched.nschedule++;
+    bool inheritTime = false;
+    uint32_t src = 0;
+    g *gp = findrunnable(&inheritTime, &src);   /* blocks until work is available */
+    if (mp->spinning)
+        resetspinning_();
+    TRACE(SCHEDULE, GOID(gp), src, 0);
+    execute(gp, inheritTime);
+}
+
+/* Run gp on the current M.  If inheritTime, gp uses the rest of the
+ * current time slice (schedtick is not advanced). */
+_Noreturn void execute(g *gp, bool inheritTime) {
+    m *mp = getg()->m;
+    mp->curg = gp;
+    gp->m = mp;
+    xfer_del(mp, gp);
+    casgstatus(gp, _Grunnable, _Grunning);
+    gp->waitsince = 0;
+    gp->preempt = false;
+    if (!inheritTime)
+        mp->p->schedtick++;
+    TRACE(EXECUTE, GOID(gp), inheritTime, 0);
+    gogo(&gp->sched);
+}
+
+/* An M stops spinning because it found work; wake another if needed. */
+void resetspinning_(void) {
+    m *mp = getg()->m;
+    if (!mp->spinning)
+        throw("resetspinning: not a spinning m");
+    mp->spinning = false;
+    uint32_t nm = atomic_Xadd(&sched.nmspinning, -1);
+    if ((int32_t)nm < 0)
+        throw("findrunnable: negative nmspinning");
+    TRACE(SPINNING, 0, nm, 0);
+    wakep();
+}
+
+/* Steal a G or timers from the other Ps.  Four passes over all Ps in a
+ * random order; timers and runnext only on the last pass. */
+static g *stealWork(int64_t now, bool *inheritTime, int64_t *rnow, int64_t *pollUntil,
+                    bool *newWork, uint32_t *src) {
+    p *pp = getg()->m->p;
+    bool ranTimer = false;
+    enum { stealTries = 4 };
+    *inheritTime = false;
+    *newWork = false;
+    for (int i = 0; i < stealTries; i++) {
+        bool stealTimersOrRunNextG = i == stealTries - 1;
+        for (randomEnum e = stealOrder_start(fastrand()); !randomEnum_done(&e); randomEnum_next(&e)) {
+            if (sched.gcwaiting != 0) {
+                *rnow = now;
+                *newWork = true;   /* GC (here: stop-the-world) work may be available */
+                return NULL;
+            }
+            p *p2 = allp[e.pos];
+            if (pp == p2)
+                continue;
+            if (stealTimersOrRunNextG && pMask_read(timerpMask, e.pos)) {
+                int64_t tnow, w;
+                bool ran;
+                checkTimers(p2, now, &tnow, &w, &ran);
+                now = tnow;
+                if (w != 0 && (*pollUntil == 0 || w < *pollUntil))
+                    *pollUntil = w;
+                if (ran) {
+                    /* The timers readied Gs into our own queue. */
+                    g *gp = runqget(pp, inheritTime);
+                    if (gp != NULL) {
+                        *rnow = now;
+                        *newWork = ranTimer;
+                        *src = SRC_TIMER_LOCAL;
+                        return gp;
+                    }
+                    ranTimer = true;
+                }
+            }
+            if (!pMask_read(idlepMask, e.pos)) {
+                g *gp = runqsteal(pp, p2, stealTimersOrRunNextG);
+                if (gp != NULL) {
+                    *rnow = now;
+                    *newWork = ranTimer;
+                    *src = SRC_STEAL;
+                    return gp;
+                }
+            }
+        }
+    }
+    *rnow = now;
+    *newWork = ranTimer;
+    return NULL;
+}
+
+/* With no P: find a P whose run queue is not empty and an idle P to run
+ * it on.  Returns the idle P, or NULL. */
+static p *checkRunqsNoP(int32_t nallp) {
+    for (int32_t id = 0; id < nallp; id++) {
+        p *p2 = allp[id];
+        if (!pMask_read(idlepMask, (uint32_t)id) && !runqempty(p2)) {
+            lock(&sched.lock);
+            p *pp = pidleget(0);
+            unlock(&sched.lock);
+            return pp;   /* NULL: no P to run it on, no point looking further */
+        }
+    }
+    return NULL;
+}
+
+/* With no P: the earliest timer across Ps, merged into pollUntil. */
+static int64_t checkTimersNoP(int32_t nallp, int64_t pollUntil) {
+    for (int32_t id = 0; id < nallp; id++) {
+        if (pMask_read(timerpMask, (uint32_t)id)) {
+            int64_t w = atomic_Load64(&allp[id]->timer0When);
+            if (w != 0 && (pollUntil == 0 || w < pollUntil))
+                pollUntil = w;
+        }
+    }
+    return pollUntil;
+}
+
+/* The idle path of findrunnable: give up the P, recheck, and block in
+ * netpoll (waiting for the next timer) or in stopm.  Returns true if the
+ * M should start over at the top of findrunnable. */
+static g *findrunnable_idle(p *pp, int64_t now, int64_t pollUntil, bool *retry, uint32_t *src) {
+    m *mp = getg()->m;
+    int32_t nallp = allplen;   /* snapshot, as Go's allpSnapshot */
+    *retry = true;
+    lock(&sched.lock);
+    if (sched.gcwaiting != 0) {
+        unlock(&sched.lock);
+        return NULL;
+    }
+    if (sched.runqsize != 0) {
+        g *gp = globrunqget(pp, 0);
+        unlock(&sched.lock);
+        *retry = false;
+        *src = SRC_GLOBAL_LAST;
+        return gp;
+    }
+    if (releasep() != pp)
+        throw("findrunnable: wrong p");
+    now = pidleput(pp, now);
+    unlock(&sched.lock);
+
+    /* Drop nmspinning first, then look at every source again, so work
+     * submitted concurrently is seen either by us or by its submitter's
+     * wakep (golang/go#43997). */
+    bool wasSpinning = mp->spinning;
+    if (mp->spinning) {
+        mp->spinning = false;
+        uint32_t nm = atomic_Xadd(&sched.nmspinning, -1);
+        if ((int32_t)nm < 0)
+            throw("findrunnable: negative nmspinning");
+        TRACE(SPINNING, 0, nm, 0);
+        if (!MUTANT(SPIN_NO_RECHECK)) {
+            p *p2 = checkRunqsNoP(nallp);
+            if (p2 != NULL) {
+                acquirep(p2);
+                mp->spinning = true;
+                nm = atomic_Xadd(&sched.nmspinning, 1);
+                TRACE(SPINNING, 1, nm, 0);
+                return NULL;
+            }
+        }
+        pollUntil = checkTimersNoP(nallp, pollUntil);
+    }
+
+    /* Block until the next timer, as Go blocks in netpoll. */
+    if (netpollinited() && pollUntil != 0 && atomic_Xchg64(&sched.lastpoll, 0) != 0) {
+        atomic_Store64(&sched.pollUntil, pollUntil);
+        if (mp->p != NULL)
+            throw("findrunnable: netpoll with p");
+        if (mp->spinning)
+            throw("findrunnable: netpoll with spinning");
+        int64_t delay = pollUntil - nanotime();
+        if (delay < 0)
+            delay = 0;
+        netpoll_block(delay);
+        atomic_Store64(&sched.pollUntil, 0);
+        atomic_Store64(&sched.lastpoll, now);
+        lock(&sched.lock);
+        p *p2 = pidleget(now);
+        unlock(&sched.lock);
+        if (p2 != NULL) {
+            acquirep(p2);
+            if (wasSpinning) {
+                mp->spinning = true;
+                uint32_t nm = atomic_Xadd(&sched.nmspinning, 1);
+                TRACE(SPINNING, 1, nm, 0);
+            }
+            return NULL;
+        }
+        /* no P: nothing to inject (no network), fall through to stopm */
+    } else if (pollUntil != 0 && netpollinited()) {
+        int64_t pollerPollUntil = atomic_Load64(&sched.pollUntil);
+        if (pollerPollUntil == 0 || pollerPollUntil > pollUntil)
+            netpollBreak();
+    }
+    stopm();
+    return NULL;
+}
+
+/* Find a runnable G: local queue, global queue, steal, or block.  The
+ * order is Go 1.19's; the conditions here and in handoffp agree: if
+ * findrunnable would return a G to run, handoffp starts an M. */
+static g *findrunnable(bool *inheritTime, uint32_t *src) {
+    m *mp = getg()->m;
+    for (;;) {   /* top: */
+        p *pp = mp->p;
+        if (sched.gcwaiting != 0) {
+            gcstopm();
+            continue;
+        }
+        int64_t now, pollUntil;
+        bool ran;
+        checkTimers(pp, 0, &now, &pollUntil, &ran);
+
+        /* Once in a while look at the global queue first, so two Gs that
+         * keep respawning each other cannot starve it. */
+        if (pp->schedtick % 61 == 0 && sched.runqsize > 0) {
+            lock(&sched.lock);
+            g *gp = globrunqget(pp, 1);
+            unlock(&sched.lock);
+            if (gp != NULL) {
+                *inheritTime = false;
+                *src = SRC_GLOBAL_FAIR;
+                return gp;
+            }
+        }
+        g *gp = runqget(pp, inheritTime);
+        if (gp != NULL) {
+            *src = *inheritTime ? SRC_RUNNEXT : SRC_LOCAL;
+            return gp;
+        }
+        if (sched.runqsize != 0) {
+            lock(&sched.lock);
+            gp = globrunqget(pp, 0);
+            unlock(&sched.lock);
+            if (gp != NULL) {
+                *inheritTime = false;
+                *src = SRC_GLOBAL;
+                return gp;
+            }
+        }
+        /* Spin and steal, but keep spinning Ms to at most half the busy Ps. */
+        uint32_t procs = (uint32_t)gomaxprocs;
+        if (mp->spinning || 2 * atomic_Load(&sched.nmspinning) < procs - atomic_Load(&sched.npidle)) {
+            if (!mp->spinning) {
+                mp->spinning = true;
+                uint32_t nm = atomic_Xadd(&sched.nmspinning, 1);
+                TRACE(SPINNING, 1, nm, 0);
+            }
+            int64_t w = 0;
+            bool newWork;
+            gp = stealWork(now, inheritTime, &now, &w, &newWork, src);
+            if (gp != NULL)
+                return gp;
+            if (newWork)
+                continue;
+            if (w != 0 && (pollUntil == 0 || w < pollUntil))
+                pollUntil = w;
+        }
+        bool retry;
+        gp = findrunnable_idle(pp, now, pollUntil, &retry, src);
+        if (gp != NULL) {
+            *inheritTime = false;
+            return gp;
+        }
+    }
+}
+
+/* Detach the current G from its M (it goes somewhere else next). */
+void dropg(void) {
+    m *mp = getg()->m;
+    g *gp = mp->curg;
+    xfer_add(mp, gp);
+    gp->m = NULL;
+    mp->curg = NULL;
+}
+
+/* ---- park and ready ---- */
+
+bool parkunlock_c(g *gp, void *lk) {
+    (void)gp;
+    unlock((mutex *)lk);
+    return true;
+}
+
+static void park_m(g *gp) {
+    m *mp = getg()->m;
+    casgstatus(gp, _Grunning, _Gwaiting);
+    dropg();
+    TRACE(GOPARK, GOID(gp), gp->waitreason, gp->waitobj ? 1 : 0);
+    /* Chan, select and sema waiters are already on their wait queue. */
+    if (gp->waitkind != WAIT_TIMER)
+        xfer_del(mp, gp);
+    bool (*fn)(g *, void *) = mp->waitunlockf;
+    if (fn != NULL) {
+        bool ok = fn(gp, mp->waitlock);
+        mp->waitunlockf = NULL;
+        mp->waitlock = NULL;
+        if (!ok) {
+            casgstatus(gp, _Gwaiting, _Grunnable);
+            execute(gp, true);   /* schedule it back, never returns */
+        }
+    }
+    schedule();
+}
+
+/* Park the current G.  unlockf(gp, lk) runs on g0 after the G is off its
+ * M; if it returns false the G resumes at once.  waitkind/waitobj say
+ * where the G is recorded while it waits. */
+void gopark(bool (*unlockf)(g *, void *), void *lk, uint8_t reason, uint8_t waitkind, void *waitobj) {
+    m *mp = acquirem();
+    g *gp = mp->curg;
+    if (readgstatus(gp) != _Grunning)
+        throw("gopark: bad g status");
+    mp->waitlock = lk;
+    mp->waitunlockf = unlockf;
+    gp->waitreason = reason;
+    gp->waitkind = waitkind;
+    gp->waitobj = waitobj;
+    releasem(mp);
+    mcall(park_m);
+    gp->waitkind = WAIT_NONE;
+    gp->waitobj = NULL;
+}
+
+/* Mark gp ready to run: onto the current P's queue (runnext if next),
+ * then wake a P if one is idle. */
+void ready(g *gp, bool next) {
+    uint32_t status = readgstatus(gp);
+    m *mp = acquirem();
+    if (status != _Gwaiting)
+        throw("bad g->status in ready");
+    casgstatus(gp, _Gwaiting, _Grunnable);
+    TRACE(GOREADY, GOID(gp), next, 0);
+    runqput(mp->p, gp, next);
+    if (!MUTANT(READY_SKIPS_WAKEP))
+        wakep();
+    releasem(mp);
+}
+
+static void ready_sys(void *gp) { ready(gp, true); }
+
+void goready(g *gp) { systemstack(ready_sys, gp); }
+
+/* ---- yielding ---- */
+
+void goschedImpl(g *gp) {
+    if (readgstatus(gp) != _Grunning)
+        throw("bad g status");
+    casgstatus(gp, _Grunning, _Grunnable);
+    dropg();
+    lock(&sched.lock);
+    globrunqput(gp);
+    unlock(&sched.lock);
+    schedule();
+}
+
+static void gosched_m(g *gp) {
+    TRACE(GOSCHED, GOID(gp), 0, 0);
+    goschedImpl(gp);
+}
+
+void gopreempt_m(g *gp) {
+    TRACE(PREEMPT, GOID(gp), gp->preempt_cause, 0);
+    goschedImpl(gp);
+}
+
+/* runtime.Gosched: to the back of the global queue. */
+void rt_gosched(void) { mcall(gosched_m); }
+
+static void goyield_m(g *gp) {
+    TRACE(GOYIELD, GOID(gp), 0, 0);
+    p *pp = gp->m->p;
+    casgstatus(gp, _Grunning, _Grunnable);
+    dropg();
+    runqput(pp, gp, false);
+    schedule();
+}
+
+/* goyield: like Gosched, but to the back of the local queue. */
+void rt_goyield(void) { mcall(goyield_m); }
+
+static void preempt_now(uint8_t cause) {
+    g *gp = getg();
+    gp->preempt_cause = cause;
+    mcall(gopreempt_m);
+}
+
+/* A function prologue: take a requested preemption (Go's stack-guard
+ * check in morestack), or an injected one. */
+void rt_safepoint(void) {
+    g *gp = getg();
+    if (gp->preempt)
+        preempt_now(PREEMPT_SAFEPOINT);
+    else if (plat_inject_preempt(PREEMPT_AT_SAFEPOINT))
+        preempt_now(PREEMPT_INJECTED);
+}
+
+void rt_preempt_here(void) { preempt_now(PREEMPT_INJECTED); }
+
+/* Compute for ns of virtual time.  Each quantum is an asynchronous
+ * preemption point: a preempt request (sysmon, stop-the-world) is taken
+ * there, as Go's signal-based preemption would take it. */
+void rt_work(int64_t ns) {
+    int64_t q = rt_cfg->work_quantum_ns;
+    while (ns > 0) {
+        int64_t step = ns < q ? ns : q;
+        plat_spend(step);
+        ns -= step;
+        g *gp = getg();
+        if (gp->preempt)
+            preempt_now(gp->preempt_cause);
+        else if (ns > 0 && plat_inject_preempt(PREEMPT_AT_QUANTUM))
+            preempt_now(PREEMPT_INJECTED);
+    }
+}
+
+void rt_mark(uint32_t label) { TRACE(MARK, label, 0, 0); }
+
+_Noreturn void rt_exit(int code) { plat_exit(code); }
+
+int64_t rt_goid(void) { return getg()->goid; }
+
+/* ---- Ms ---- */
+
+/* Put mp on the idle list.  sched.lock held. */
+void mput(m *mp) {
+    mp->schedlink = sched.midle;
+    sched.midle = mp;
+    sched.nmidle++;
+    checkdead();
+}
+
+/* Take an idle M, or NULL.  sched.lock held. */
+m *mget(void) {
+    m *mp = sched.midle;
+    if (mp != NULL) {
+        sched.midle = mp->schedlink;
+        sched.nmidle--;
+    }
+    return mp;
+}
+
+static m *allocm(void (*fn)(void), int64_t id) {
+    m *mp = plat_alloc(sizeof(m));
+    mp->mstartfn = fn;
+    mcommoninit(mp, id);
+    mp->g0 = malg(rt_cfg->g0_stack_bytes);
+    mp->g0->m = mp;
+    mp->g0->atomicstatus = _Grunning;
+    return mp;
+}
+
+/* Create a new M that runs fn (or the scheduler) with pp. */
+void newm(void (*fn)(void), p *pp, int64_t id) {
+    m *mp = allocm(fn, id);
+    mp->nextp = pp;
+    TRACE(NEWM, mp->id, PID(pp), fn == mspinning_);
+    plat_newosproc(mp);
+}
+
+void mspinning_(void) { getg()->m->spinning = true; }
+
+/* Stop the current M until new work arrives; returns holding a P. */
+void stopm(void) {
+    m *mp = getg()->m;
+    if (mp->locks != 0)
+        throw("stopm holding locks");
+    if (mp->p != NULL)
+        throw("stopm holding p");
+    if (mp->spinning)
+        throw("stopm spinning");
+    TRACE(STOPM, 0, 0, 0);
+    lock(&sched.lock);
+    mput(mp);
+    unlock(&sched.lock);
+    mp->blocked = true;
+    plat_notesleep(&mp->park);
+    plat_noteclear(&mp->park);
+    mp->blocked = false;
+    acquirep(mp->nextp);
+    mp->nextp = NULL;
+}
+
+/* Run pp (or an idle P) on some M, creating one if needed.  spinning: the
+ * caller already counted the new M in nmspinning. */
+void startm(p *pp, bool spinning) {
+    m *mp = acquirem();
+    lock(&sched.lock);
+    if (pp == NULL) {
+        pp = pidleget(0);
+        if (pp == NULL) {
+            unlock(&sched.lock);
+            if (spinning) {
+                /* No idle P after all: undo the caller's increment. */
+                uint32_t nm = atomic_Xadd(&sched.nmspinning, -1);
+                if ((int32_t)nm < 0)
+                    throw("startm: negative nmspinning");
+            }
+            releasem(mp);
+            return;
+        }
+    }
+    m *nmp = mget();
+    if (nmp == NULL) {
+        /* Reserve the id before dropping the lock, so checkdead counts the
+         * new M as running before it exists. */
+        int64_t id = mReserveID();
+        unlock(&sched.lock);
+        TRACE(STARTM, id, PID(pp), spinning);
+        newm(spinning ? mspinning_ : NULL, pp, id);
+        releasem(mp);
+        return;
+    }
+    unlock(&sched.lock);
+    if (nmp->spinning)
+        throw("startm: m is spinning");
+    if (nmp->nextp != NULL)
+        throw("startm: m has p");
+    if (spinning && !runqempty(pp))
+        throw("startm: p has runnable gs");
+    TRACE(STARTM, nmp->id, PID(pp), spinning);
+    nmp->spinning = spinning;
+    nmp->nextp = pp;
+    plat_notewakeup(&nmp->park);
+    releasem(mp);
+}
+
+/* Hand off pp from a syscall or a locked M: start an M for it exactly
+ * when findrunnable would find work on it. */
+void handoffp(p *pp) {
+    if (!runqempty(pp) || sched.runqsize != 0) {
+        TRACE(HANDOFFP, pp->id, 1, 0);
+        startm(pp, false);
+        return;
+    }
+    /* No local work: start a spinning M only if nobody spins or idles. */
+    if (atomic_Load(&sched.nmspinning) + atomic_Load(&sched.npidle) == 0 &&
+        atomic_Cas(&sched.nmspinning, 0, 1)) {
+        TRACE(HANDOFFP, pp->id, 2, 0);
+        startm(pp, true);
+        return;
+    }
+    lock(&sched.lock);
+    if (sched.gcwaiting != 0) {
+        pp->status = _Pgcstop;
+        sched.stopwait--;
+        if (sched.stopwait == 0)
+            plat_notewakeup(&sched.stopnote);
+        unlock(&sched.lock);
+        TRACE(HANDOFFP, pp->id, 3, 0);
+        return;
+    }
+    if (sched.runqsize != 0) {
+        unlock(&sched.lock);
+        TRACE(HANDOFFP, pp->id, 1, 0);
+        startm(pp, false);
+        return;
+    }
+    /* The last running P, and nobody waits in netpoll: keep an M awake to
+     * wait for timers. */
+    if (sched.npidle == (uint32_t)(gomaxprocs - 1) && atomic_Load64(&sched.lastpoll) != 0) {
+        unlock(&sched.lock);
+        TRACE(HANDOFFP, pp->id, 1, 0);
+        startm(pp, false);
+        return;
+    }
+    int64_t when = nobarrierWakeTime(pp);
+    pidleput(pp, 0);
+    unlock(&sched.lock);
+    TRACE(HANDOFFP, pp->id, 0, 0);
+    if (when != 0)
+        wakeNetPoller(when);
+}
+
+/* Try to put one more P to work: called when a G becomes runnable. */
+void wakep(void) {
+    if (atomic_Load(&sched.npidle) == 0)
+        return;
+    /* Be conservative: at most one M spins up at a time. */
+    if (atomic_Load(&sched.nmspinning) != 0 || !atomic_Cas(&sched.nmspinning, 0, 1))
+        return;
+    TRACE(WAKEP, 1, 0, 0);
+    startm(NULL, true);
+}
+
+/* ---- Ps ---- */
+
+void wirep(p *pp) {
+    m *mp = getg()->m;
+    if (mp->p != NULL)
+        throw("wirep: already in go");
+    if (pp->m != NULL || pp->status != _Pidle)
+        throw("wirep: invalid p state");
+    mp->p = pp;
+    pp->m = mp;
+    pp->status = _Prunning;
+}
+
+void acquirep(p *pp) {
+    wirep(pp);
+    TRACE(ACQUIREP, pp->id, 0, 0);
+}
+
+p *releasep(void) {
+    m *mp = getg()->m;
+    if (mp->p == NULL)
+        throw("releasep: invalid arg");
+    p *pp = mp->p;
+    if (pp->m != mp || pp->status != _Prunning)
+        throw("releasep: invalid p state");
+    TRACE(RELEASEP, pp->id, 0, 0);
+    mp->p = NULL;
+    pp->m = NULL;
+    pp->status = _Pidle;
+    return pp;
+}
+
+/* Put pp on the idle list.  sched.lock held; pp's queue must be empty. */
+int64_t pidleput(p *pp, int64_t now) {
+    if (!runqempty(pp))
+        throw("pidleput: P has non-empty run queue");
+    if (now == 0)
+        now = nanotime();
+    updateTimerPMask(pp);
+    pMask_set(idlepMask, pp->id);
+    pp->link = sched.pidle;
+    sched.pidle = pp;
+    atomic_Xadd(&sched.npidle, 1);
+    TRACE(PIDLEPUT, pp->id, 0, 0);
+    return now;
+}
+
+/* Take an idle P, or NULL.  sched.lock held. */
+p *pidleget(int64_t now) {
+    (void)now;
+    p *pp = sched.pidle;
+    if (pp != NULL) {
+        pMask_set(timerpMask, pp->id);
+        pMask_clear(idlepMask, pp->id);
+        sched.pidle = pp->link;
+        atomic_Xadd(&sched.npidle, -1);
+        TRACE(PIDLEGET, pp->id, 0, 0);
+    }
+    return pp;
+}
+
+/* Inject a list of runnable Gs (from netpoll; unused: no network). */
+void injectglist(gList *glist) { (void)glist; }
+
+void proc_reset(void) {
+    allgcap = 0;
+    the_main = (mainarg){0};
+}
+
+/* ---- the goexit hook for asm/ ---- */
+__attribute__((constructor)) static void install_goexit(void) { gmp_goexit_fn = goexit1; }

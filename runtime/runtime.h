@@ -1,0 +1,140 @@
+/*
+ * runtime/runtime.h: what the layers above see of the scheduler.
+ *
+ * The driver (sim/) boots the runtime on m0's g0 stack with rt_boot; the
+ * goroutine bodies it interprets call the rt_* operations below, from a
+ * goroutine's own stack, exactly where a Go program would call go,
+ * runtime.Gosched, a channel operation, time.Sleep, and so on.  Checkers
+ * read the structures in runtime2.h directly, read-only.
+ */
+#ifndef GMP_RUNTIME_RUNTIME_H
+#define GMP_RUNTIME_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime2.h"
+
+/* ---- mutants ---- */
+enum rt_mutant {
+    MUT_NONE = 0,
+#define X(name, cli, desc) MUT_##name,
+#include "mutants.def"
+#undef X
+    MUT__COUNT
+};
+extern int rt_mutant;
+#define MUTANT(name) (__builtin_expect(rt_mutant == MUT_##name, 0))
+const char *rt_mutant_name(int mut);        /* "runqputslow-forgets-g" */
+const char *rt_mutant_desc(int mut);
+int rt_mutant_by_name(const char *name);    /* MUT_NONE for "none", -1 if unknown */
+
+/* ---- configuration ---- */
+typedef struct rt_config {
+    int32_t gomaxprocs;        /* initial GOMAXPROCS, 1.._MaxGomaxprocs */
+    int32_t ncpu;              /* what the runtime believes the machine has */
+    size_t stack_bytes;        /* goroutine stack size (Go's _StackMin, fixed here) */
+    size_t g0_stack_bytes;     /* scheduler stack of each M */
+    uint32_t max_gs;           /* resource limit on goroutines ever allocated */
+    int64_t work_quantum_ns;   /* async preemption granularity of rt_work */
+    int mutant;                /* MUT_NONE or one seeded bug */
+} rt_config;
+
+void rt_config_default(rt_config *cfg);
+
+/* Sources recorded by the SCHEDULE event. */
+enum rt_found_source {
+    SRC_GLOBAL_FAIR = 0,  /* schedtick%61 check of the global queue */
+    SRC_RUNNEXT,          /* local runnext (inherits the time slice) */
+    SRC_LOCAL,            /* local run queue */
+    SRC_GLOBAL,           /* global run queue */
+    SRC_STEAL,            /* stolen from another P */
+    SRC_GLOBAL_LAST,      /* global queue, last look before dropping the P */
+    SRC_TIMER_LOCAL,      /* local queue, after running stolen timers */
+};
+
+/* Preemption causes (PREEMPT event). */
+enum { PREEMPT_SYSMON = 0, PREEMPT_INJECTED = 1, PREEMPT_SAFEPOINT = 2, PREEMPT_STW = 3 };
+
+/* Outcomes the runtime can end a run with (plat_fatal). */
+enum { RT_FATAL_DEADLOCK = 1, RT_FATAL_NOGOROUTINES, RT_FATAL_RESOURCE, RT_FATAL_PANIC };
+
+/* ---- boot and teardown (driver side) ---- */
+
+/* rt0_go: schedinit, newproc(main), mstart.  Runs on m0's g0 stack, never
+ * returns; the run ends through plat_exit/plat_fatal/plat_throw. */
+_Noreturn void rt0_go(const rt_config *cfg, gofunc mainfn, void *arg);
+
+/* Allocate m0 and its g0 so the platform can start it (before rt0_go). */
+m *rt_alloc_m0(const rt_config *cfg);
+
+/* Free every runtime allocation of the finished run (driver side). */
+void rt_teardown(void);
+
+/* ---- goroutine side: what a Go program calls ---- */
+void rt_go(gofunc fn, void *arg);              /* go fn(arg) */
+void rt_gosched(void);                         /* runtime.Gosched */
+void rt_goyield(void);                         /* runtime's goyield */
+void rt_work(int64_t ns);                      /* compute for ns, preemptible */
+void rt_safepoint(void);                       /* a function prologue: cooperative preemption */
+void rt_preempt_here(void);                    /* injected preemption at this point */
+void rt_sleep(int64_t ns);                     /* time.Sleep */
+void rt_syscall(int64_t ns);                   /* a blocking system call taking ns */
+void rt_gomaxprocs(int32_t n);                 /* runtime.GOMAXPROCS(n) */
+void rt_mark(uint32_t label);                  /* an observable step */
+_Noreturn void rt_exit(int code);              /* os.Exit */
+int64_t rt_goid(void);
+
+/* Channels. */
+hchan *rt_makechan(uint32_t size);
+void rt_chansend(hchan *c, int64_t v);
+bool rt_chanrecv(hchan *c, int64_t *v);        /* false: closed and drained */
+void rt_closechan(hchan *c);
+
+typedef struct rt_scase {
+    hchan *c;
+    bool send;
+    int64_t val;                                /* value to send / value received */
+    bool recvok;
+} rt_scase;
+/* Returns the chosen case, or -1 if !block and no case was ready. */
+int rt_select(rt_scase *cases, int ncases, bool block);
+
+/* sync.Mutex stand-in: a FIFO handoff mutex on a runtime semaphore.  It
+ * is not Go's sync.Mutex (no spinning, no normal/starvation modes): an
+ * unlock with waiters hands the lock straight to the oldest one. */
+typedef struct rt_handoff_mutex {
+    mutex lock;                /* runtime lock guarding the fields below */
+    bool locked;
+    int32_t id;
+    sudog *first, *last;       /* waiters, FIFO */
+} rt_handoff_mutex;
+void rt_mutex_init(rt_handoff_mutex *mu, int32_t id);
+void rt_mutex_lock(rt_handoff_mutex *mu);
+void rt_mutex_unlock(rt_handoff_mutex *mu);
+
+/* sync.WaitGroup. */
+typedef struct rt_waitgroup {
+    mutex lock;                /* runtime lock guarding the fields below */
+    int64_t counter;
+    int32_t id;
+    sudog *first, *last;       /* waiters, FIFO */
+} rt_waitgroup;
+void rt_wg_init(rt_waitgroup *wg, int32_t id);
+void rt_wg_add(rt_waitgroup *wg, int64_t delta);
+void rt_wg_wait(rt_waitgroup *wg);
+
+/* ---- introspection for checkers and printers (read-only) ---- */
+const char *rt_gstatus_name(uint32_t s);
+const char *rt_pstatus_name(uint32_t s);
+const char *rt_waitreason_name(uint32_t r);
+/* Registered wait objects with queues (mutexes, waitgroups). */
+extern rt_handoff_mutex **rt_mutexes;
+extern uint32_t rt_nmutexes;
+extern rt_waitgroup **rt_waitgroups;
+extern uint32_t rt_nwaitgroups;
+extern const rt_config *rt_cfg;
+extern bool rt_xfer_on;          /* track in-hand Gs (set by checkers before boot) */
+
+#endif

@@ -1,0 +1,349 @@
+/*
+ * runtime/runtime2.h: the scheduler's data structures (Go's runtime2.go).
+ *
+ * G is a goroutine, M an OS thread (here a simulated one), P a processor:
+ * the right to run Go code, holding a local run queue.  An M must hold a P
+ * to run a G; the global scheduler state lives in `sched`.
+ *
+ * Locking, as in Go: sched.lock guards the global run queue, the idle M
+ * and P lists and the counters next to them; p.runq is lock-free (the owner
+ * P produces, anyone consumes with CAS); sched.gFree.lock guards the global
+ * free G lists; p.timersLock guards a P's timer heap.  Fields read without
+ * a lock go through runtime/atomic.h, which makes each access a yield point
+ * under the simulator.
+ */
+#ifndef GMP_RUNTIME_RUNTIME2_H
+#define GMP_RUNTIME_RUNTIME2_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "asm/ctx.h"
+
+/* ---- G status (same values as Go) ---- */
+enum {
+    _Gidle = 0,       /* just allocated, not yet initialised */
+    _Grunnable = 1,   /* on a run queue, not executing user code */
+    _Grunning = 2,    /* executing user code, owns an M and a P */
+    _Gsyscall = 3,    /* in a system call, owns an M but no P */
+    _Gwaiting = 4,    /* blocked in the runtime (channel, sleep, mutex, ...) */
+    _Gdead = 6,       /* unused: on a free list, or just exited */
+    _Gpreempted = 9,  /* stopped for suspendG (unused: no GC here) */
+    _Gstatus_count = 10
+};
+
+/* ---- P status ---- */
+enum {
+    _Pidle = 0,      /* not running user code: on the idle list, or in transition */
+    _Prunning = 1,   /* owned by an M running user or scheduler code */
+    _Psyscall = 2,   /* its M is in a syscall; may be retaken */
+    _Pgcstop = 3,    /* halted for stop-the-world */
+    _Pdead = 4       /* beyond GOMAXPROCS */
+};
+
+/* ---- constants (named and explained where defined) ---- */
+enum {
+    /* Local run queue length: a power of two so t%len is cheap.  256 keeps
+     * a P busy for a long time without touching the global queue. */
+    RUNQ_LEN = 256,
+    /* goids are taken from sched.goidgen in batches per P, to keep
+     * newproc off the shared counter. */
+    _GoidCacheBatch = 16,
+    /* Go 1.19's bound on GOMAXPROCS. */
+    _MaxGomaxprocs = 1 << 10,
+    /* Go's sched.maxmcount: more threads than this is a fatal error. */
+    MAX_MCOUNT = 10000,
+    /* Local free-G list: spill to the global list at 64, keeping 32;
+     * refill 32 at a time. */
+    GFREE_SPILL = 64,
+    GFREE_KEEP = 32,
+};
+
+/* sysmon preempts a G that has run this long (Go's forcePreemptNS). */
+#define forcePreemptNS (10 * 1000 * 1000LL)
+
+/* ---- wait reasons (subset of Go's waitReason) ---- */
+enum {
+    waitReasonZero = 0,
+    waitReasonChanReceive,
+    waitReasonChanSend,
+    waitReasonSelect,
+    waitReasonSelectNoCases,
+    waitReasonSleep,
+    waitReasonSyncMutexLock,
+    waitReasonSyncWaitGroupWait,
+    waitReasonChanReceiveNilChan,
+    waitReasonChanSendNilChan,
+    waitReasonPreempted,
+    waitReason_count
+};
+
+/* ---- small types ---- */
+
+/* One-shot sleep/wakeup (Go's note).  key: 0 cleared, 1 woken.  The
+ * backend keeps its own sleeper bookkeeping in `plat`. */
+struct note {
+    uint32_t key;
+    void *plat;
+};
+
+/* Runtime lock (Go's mutex, not sync.Mutex).  Held by at most one M. */
+struct mutex {
+    uint32_t key;    /* 0 unlocked, 1 locked */
+    void *plat;      /* backend's waiter queue */
+    struct m *owner; /* for assertions */
+};
+
+typedef struct note note;
+typedef struct mutex mutex;
+typedef struct g g;
+typedef struct m m;
+typedef struct p p;
+typedef struct sudog sudog;
+typedef struct hchan hchan;
+typedef struct timer timer;
+
+/* Saved G context.  sp is where gmp_swap left the callee-saved frame; pc
+ * and bp are read back from that frame for printing only. */
+typedef struct gobuf {
+    uintptr_t sp;
+    uintptr_t pc;
+    g *g;
+    void *ctxt;
+    uintptr_t ret;
+    uintptr_t bp;
+} gobuf;
+
+/* FIFO of Gs linked through schedlink. */
+typedef struct gQueue {
+    g *head;
+    g *tail;
+} gQueue;
+
+/* LIFO of Gs linked through schedlink. */
+typedef struct gList {
+    g *head;
+} gList;
+
+/* Entry point of a goroutine (our funcval). */
+typedef void (*gofunc)(void *arg);
+
+/* Where a waiting G is recorded, for the conservation invariant. */
+enum {
+    WAIT_NONE = 0,
+    WAIT_CHAN,       /* on a channel's recvq/sendq (waitobj = hchan) */
+    WAIT_SELECT,     /* on several channels' queues through its sudogs */
+    WAIT_TIMER,      /* sleeping: its timer is in some P's heap */
+    WAIT_SEMA,       /* on a semaphore root (sync.Mutex, WaitGroup) */
+    WAIT_FOREVER,    /* select {} or a nil channel: nowhere */
+    WAIT_STW,        /* stopping the world on its own M (still its curg) */
+    WAIT_kinds
+};
+
+struct g {
+    gmp_stack stack;           /* [stack.lo, stack.hi); owned by this G while it lives */
+    gobuf sched;
+    uint32_t atomicstatus;     /* _G*; changed only by casgstatus */
+    int64_t goid;
+    m *m;                      /* current M while running or in a syscall */
+    g *schedlink;              /* next in a gQueue/gList (run queue, free list) */
+    bool preempt;              /* preemption requested (Go's preempt flag + stackguard0) */
+    uint8_t preempt_cause;     /* who asked: PREEMPT_SYSMON, _STW, ... (trace only) */
+    bool issystem;             /* runtime-internal goroutine, ignored by checkdead */
+    uint8_t waitreason;
+    uint8_t waitkind;          /* WAIT_*: where a _Gwaiting G is recorded */
+    void *waitobj;             /* the object it waits on */
+    sudog *waiting;            /* sudogs of a G blocked in select/chan */
+    void *param;               /* passed by the waker (chan: the successful sudog) */
+    bool selectDone;           /* select: a case won */
+    int64_t waitsince;
+    int64_t runnable_since;    /* virtual time it last became runnable (bounded wait) */
+    uint64_t runnable_sched;   /* sched.nschedule when it last became runnable */
+    gofunc startfn;            /* entry function and argument (newproc) */
+    void *startarg;
+    int64_t parentgoid;
+    timer *timer;              /* for sleep; allocated on first use */
+    uint32_t syscalltick_dummy;
+    uint32_t allgidx;          /* index in allgs */
+};
+
+/* Lock-free run queue slot type in Go is guintptr; here plain pointers. */
+typedef struct sysmontick {
+    uint32_t schedtick;
+    int64_t schedwhen;
+    uint32_t syscalltick;
+    int64_t syscallwhen;
+} sysmontick;
+
+struct p {
+    int32_t id;
+    uint32_t status;           /* _P*; atomic */
+    p *link;                   /* next on sched.pidle */
+    uint32_t schedtick;        /* incremented on every scheduler call */
+    uint32_t syscalltick;      /* incremented on every system call */
+    sysmontick sysmontick;     /* last tick observed by sysmon */
+    m *m;                      /* back-link to the owning M (NULL if idle) */
+
+    uint64_t goidcache;        /* next goid from this P's batch */
+    uint64_t goidcacheend;
+
+    /* Local run queue: lock-free ring.  The owner writes tail (store-
+     * release); consumers CAS head.  runnext, if set, runs before runq and
+     * inherits the current time slice. */
+    uint32_t runqhead;
+    uint32_t runqtail;
+    g *runq[RUNQ_LEN];
+    g *runnext;
+
+    /* Free dead Gs (local, no lock: owner only). */
+    struct {
+        gList list;
+        int32_t n;
+    } gFree;
+
+    /* Timers: a 4-ary min-heap on `when`, as in Go 1.19.  Guarded by
+     * timersLock; timer0When mirrors the heap's first deadline for
+     * lock-free readers (0: none). */
+    mutex timersLock;
+    timer **timers;
+    int32_t ntimers;
+    int32_t captimers;
+    int64_t timer0When;
+
+    bool preempt;              /* sysmon asked this P's G to yield */
+};
+
+struct m {
+    g *g0;                     /* goroutine with the scheduling stack */
+    g *curg;                   /* current running goroutine */
+    p *p;                      /* attached P for executing Go code (NULL if not) */
+    p *nextp;                  /* P to acquire when woken (startm) */
+    p *oldp;                   /* P held before entering a syscall */
+    int64_t id;
+    int32_t locks;             /* > 0: preemption disabled */
+    bool spinning;             /* looking for work, counted in sched.nmspinning */
+    bool blocked;              /* sleeping on park */
+    bool issysmon;
+    note park;
+    m *schedlink;              /* next on sched.midle */
+    m *alllink;                /* next on allm */
+    uint32_t syscalltick;
+    void (*mstartfn)(void);
+    void (*mcallfn)(g *);      /* fn of the pending mcall */
+    gofunc sysfn;              /* fn/arg of the pending systemstack */
+    void *sysarg;
+    void *plat;                /* backend's thread handle */
+    /* Gs this M has taken out of every queue and not yet put anywhere
+     * (runqputslow's batch, a steal in flight, newproc before runqput).
+     * The conservation invariant counts them here. */
+    g *xfer[RUNQ_LEN / 2 + 1];
+    uint32_t nxfer;
+    /* park_m's unlock callback and its argument (Go's waitunlockf). */
+    bool (*waitunlockf)(g *gp, void *lock);
+    void *waitlock;
+};
+
+/* Global scheduler state (Go's schedt). */
+typedef struct schedt {
+    uint64_t goidgen;          /* atomic */
+    int64_t lastpoll;          /* atomic; 0 while an M blocks in netpoll */
+    int64_t pollUntil;         /* atomic; when the blocked netpoll wakes */
+
+    mutex lock;
+
+    m *midle;                  /* idle Ms waiting for work */
+    int32_t nmidle;
+    int32_t nmidlelocked;
+    int64_t mnext;             /* number of Ms created, and the next M id */
+    int32_t maxmcount;
+    int32_t nmsys;             /* system Ms not counted by checkdead (sysmon) */
+    int64_t nmfreed;
+
+    uint32_t ngsys;            /* system goroutines */
+
+    p *pidle;                  /* idle Ps */
+    uint32_t npidle;           /* atomic */
+    uint32_t nmspinning;       /* atomic */
+
+    gQueue runq;               /* global run queue */
+    int32_t runqsize;
+
+    struct {
+        mutex lock;
+        gList stack;           /* Gs with a stack */
+        gList noStack;         /* Gs without one */
+        int32_t n;
+    } gFree;
+
+    uint32_t gcwaiting;        /* stop-the-world in progress */
+    int32_t stopwait;
+    note stopnote;
+    uint32_t sysmonwait;
+    note sysmonnote;
+    mutex sysmonlock;
+
+    int64_t procresizetime;
+    int64_t totaltime;
+
+    uint64_t nschedule;        /* schedule() calls, for the bounded-wait check */
+} schedt;
+
+/* A blocked G on a wait queue (Go's sudog). */
+struct sudog {
+    g *g;
+    sudog *next;
+    sudog *prev;
+    int64_t elem;              /* the value sent or received */
+    bool isSelect;
+    bool success;              /* woken by a communication (vs. close) */
+    hchan *c;
+    sudog *waitlink;           /* g.waiting list (select) */
+    int32_t caseidx;
+};
+
+typedef struct waitq {
+    sudog *first;
+    sudog *last;
+} waitq;
+
+struct hchan {
+    uint32_t qcount;           /* values in the buffer */
+    uint32_t dataqsiz;         /* buffer capacity */
+    int64_t *buf;
+    bool closed;
+    uint32_t sendx;
+    uint32_t recvx;
+    waitq recvq;
+    waitq sendq;
+    mutex lock;                /* guards every field above */
+    int32_t id;                /* index in allchans */
+};
+
+/* Timer (Go 1.19's runtime timer, reduced to what sleep needs). */
+enum { timerNoStatus = 0, timerWaiting = 1, timerRunning = 2, timerMoving = 9 };
+
+struct timer {
+    p *pp;                     /* the P whose heap holds it */
+    int64_t when;
+    void (*f)(void *arg, uintptr_t seq);
+    void *arg;
+    uintptr_t seq;
+    int64_t nextwhen;
+    uint32_t status;
+};
+
+/* ---- globals (Go's allgs, allm, allp, gomaxprocs, ncpu, sched) ---- */
+extern schedt sched;
+extern g **allgs;              /* every G ever created; guarded by allglock */
+extern uint32_t allglen;
+extern m *allm;
+extern p *allp[_MaxGomaxprocs];
+extern int32_t allplen;        /* len(allp) */
+extern int32_t gomaxprocs;
+extern int32_t ncpu;
+extern hchan **allchans;       /* every channel made, for the checker */
+extern uint32_t nallchans;
+extern m *m0;
+
+#endif

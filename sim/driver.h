@@ -1,0 +1,130 @@
+/*
+ * sim/driver.h: the deterministic driver's state.
+ *
+ * Every simulated OS thread (an M, sysmon included) is a coroutine on the
+ * one host thread.  Exactly one runs at a time; it runs until its next
+ * yield point (an atomic, a lock, a note, a safe point), where the driver
+ * decides who runs next:
+ *
+ *   time order    each thread has a virtual time `vt`, the start of its
+ *                 next step.  The thread with the earliest vt runs; ties
+ *                 are broken by the choice source.  A yield point adds the
+ *                 cost of the step just taken to the current thread's vt.
+ *   fast path     if no other thread is due before the current one, the
+ *                 yield point is an add and a compare: no choice, no switch.
+ *   pct / rr      any ready thread may be picked at every yield point;
+ *                 time then flows as the maximum over threads.
+ *
+ * Blocked threads (note, lock) are outside the ready heap; timed sleepers
+ * are in it with their wake time.  Ownership: everything here belongs to
+ * the host thread running sim_run; one run at a time per process.
+ */
+#ifndef GMP_SIM_DRIVER_H
+#define GMP_SIM_DRIVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "asm/ctx.h"
+#include "runtime/runtime2.h"
+#include "sim/choice.h"
+#include "sim/sim.h"
+#include "traces/trace.h"
+
+enum th_state { TH_RUNNING = 0, TH_READY, TH_SLEEPING, TH_BLOCKED, TH_DEAD };
+
+typedef struct sim_thread {
+    void *sp;                  /* saved context while not running */
+    int64_t vt;                /* virtual time at which its next step starts */
+    int64_t key;               /* heap key: vt (ready) or wake time (sleeping) */
+    int32_t heapidx;           /* index in the ready heap, -1 if absent */
+    uint32_t id;               /* creation order; equals its M's id */
+    uint8_t state;             /* TH_* */
+    bool timedout;             /* result of a timed note sleep */
+    bool woken;                /* notewakeup'd, not yet running (a pending wakeup) */
+    note *waitnote;            /* blocked on this note */
+    mutex *waitlock;           /* blocked acquiring this lock */
+    struct sim_thread *lock_next;  /* next waiter on waitlock */
+    m *m;                      /* the runtime M it runs */
+    g *tls_g;                  /* the g of its stack while switched out */
+    uint32_t prio;             /* PCT priority (higher runs first) */
+} sim_thread;
+
+enum { SIM_MAX_THREADS = MAX_MCOUNT + 8 };
+
+typedef struct sim_world {
+    /* hot: read by every yield point */
+    sim_thread *cur;           /* the running thread */
+    int64_t next_vt;           /* a yield point at vt >= next_vt takes the slow path */
+    g *g;                      /* Go's TLS g of the running thread */
+    sim_costs cost;
+    trace tr;
+
+    /* threads and the ready heap (ordered by key, then id) */
+    sim_thread **threads;
+    uint32_t nthreads;
+    sim_thread **heap;
+    uint32_t nheap;
+    int64_t clock;             /* the latest step start handed out (monotonic) */
+
+    /* choices and strategy */
+    choice_src choice;
+    int strategy;
+    uint32_t stall_den;
+    uint32_t preempt_den;
+    uint64_t steps;            /* yield points through the slow path (pct/rr count all) */
+    uint64_t pct_change[16];   /* PCT change points (step numbers) */
+    int pct_nchange;
+    int pct_next_low;          /* priority given at the next change point */
+    uint32_t rr_last;
+
+    /* budgets and checking */
+    int64_t vt_limit;
+    uint64_t max_schedules;
+    uint64_t max_events;
+    bool check;
+    bool check_pending;
+    uint64_t checks;
+    uint64_t bounded_wait;
+
+    /* the end of the run */
+    void *host_sp;             /* the host context that called sim_run */
+    bool ending;
+    int outcome;
+    int exit_status;
+    int invariant;
+    uint64_t violation_seq;
+    char message[SIM_MSG_LEN];
+
+    /* marks, in order */
+    uint32_t *marks;
+    uint32_t nmarks, capmarks;
+
+    /* service stack for heavy work (checks, file sinks) */
+    gmp_stack service;
+    bool on_service;
+
+    const struct scenario *sc;
+} sim_world;
+
+extern sim_world simw;
+
+/* slow paths (driver.c) */
+void sim_yield_slow(void);
+void sim_block(void);
+void sim_lock_slow(mutex *l);
+void sim_unlock_slow(mutex *l);
+void sim_wake(sim_thread *t, int64_t at);
+uint32_t sim_choose(unsigned kind, uint32_t n);
+void sim_recompute_next(void);
+void *sim_alloc(size_t bytes);
+void sim_on_service(void (*fn)(void *), void *arg);
+_Noreturn void sim_end(int outcome, const char *msg);
+
+/* invariant checking (check.c) */
+void check_run_all(void);
+void check_cheap(void);
+void check_at_end(void);
+bool check_quiescent(void);
+
+#endif

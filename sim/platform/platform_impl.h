@@ -1,0 +1,71 @@
+/*
+ * sim/platform/platform_impl.h: runtime/platform.h implemented by the
+ * deterministic driver.  Hot calls are inline: a yield point is an add and
+ * a compare unless another thread is due (see sim/driver.h).
+ */
+#ifndef GMP_SIM_PLATFORM_IMPL_H
+#define GMP_SIM_PLATFORM_IMPL_H
+
+#include "sim/driver.h"
+
+void plat_newosproc(m *mp);
+_Noreturn void plat_exitthread(m *mp);
+void plat_notesleep(note *n);
+bool plat_notetsleep(note *n, int64_t ns);
+void plat_notewakeup(note *n);
+void plat_noteclear(note *n);
+void plat_usleep(uint32_t us);
+_Noreturn void plat_throw(const char *msg);
+_Noreturn void plat_fatal(int kind, const char *msg);
+_Noreturn void plat_exit(int code);
+
+static inline g *plat_getg(void) { return simw.g; }
+static inline void plat_setg(g *gp) { simw.g = gp; }
+static inline int64_t plat_nanotime(void) { return simw.cur->vt; }
+static inline trace *plat_trace(void) { return &simw.tr; }
+
+/* A step of `cost` virtual ns has been taken; maybe let another thread run. */
+static inline void sim_step(int64_t cost) {
+    sim_thread *t = simw.cur;
+    t->vt += cost;
+    if (__builtin_expect(t->vt >= simw.next_vt, 0))
+        sim_yield_slow();
+}
+
+static inline void plat_atomic_point(void) { sim_step(simw.cost.atomic); }
+static inline void plat_spend(int64_t ns) { sim_step(ns); }
+static inline void plat_osyield(void) { sim_step(simw.cost.osyield); }
+
+static inline void plat_lock(mutex *l) {
+    sim_step(simw.cost.lock);
+    if (__builtin_expect(l->key == 0, 1)) {
+        l->key = 1;
+        l->owner = simw.cur->m;
+        return;
+    }
+    sim_lock_slow(l);   /* returns owning l */
+}
+
+static inline void plat_unlock(mutex *l) {
+    if (__builtin_expect(l->owner != simw.cur->m || l->key == 0, 0))
+        plat_throw("unlock of a lock not held by this M");
+    l->key = 0;
+    l->owner = NULL;
+    if (l->plat != NULL)
+        sim_unlock_slow(l);   /* hand it to the oldest waiter */
+    sim_step(simw.cost.unlock);
+}
+
+static inline uint32_t plat_fastrand(void) { return sim_choose(CH_FASTRAND, 0); }
+
+static inline bool plat_inject_preempt(int where) {
+    (void)where;
+    if (simw.preempt_den == 0)
+        return false;
+    return sim_choose(CH_PREEMPT, simw.preempt_den) == simw.preempt_den - 1;
+}
+
+static inline void *plat_alloc(size_t bytes) { return sim_alloc(bytes); }
+
+
+#endif
