@@ -60,6 +60,16 @@ static sudog *waitq_dequeue(waitq *q) {
         sudog *sgp = q->first;
         if (sgp == NULL)
             return NULL;
+        /* A select waiter is ours only if we win its selectDone (Go
+         * unlinks first and then tries; the order is invisible to other
+         * Ms, which need this channel's lock to see the queue). */
+        bool won = true;
+        if (sgp->isSelect) {
+            bool expect = false;
+            plat_atomic_point();
+            won = __atomic_compare_exchange_n(&sgp->g->selectDone, &expect, true, false,
+                                              __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+        }
         sudog *y = sgp->next;
         if (y == NULL) {
             q->first = NULL;
@@ -69,14 +79,9 @@ static sudog *waitq_dequeue(waitq *q) {
             q->first = y;
             sgp->next = NULL;
         }
-        if (sgp->isSelect) {
-            bool expect = false;
-            plat_atomic_point();
-            if (!__atomic_compare_exchange_n(&sgp->g->selectDone, &expect, true, false,
-                                             __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-                continue;
-        }
-        xfer_add(getg()->m, sgp->g);
+        if (!won)
+            continue;   /* another case of that select already won */
+        xfer_add(getg()->m, sgp->g);   /* in our hand until readied */
         return sgp;
     }
 }

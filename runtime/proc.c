@@ -205,7 +205,6 @@ static g *newproc1(gofunc fn, void *arg, g *callergp) {
         casgstatus(newg, _Gidle, _Gdead);
         allgadd(newg);
         xfer_add(mp, newg);
-        TRACE(GFGET, 0, 2, 0);
     }
     if (newg->stack.hi == 0)
         throw("newproc1: newg missing stack");
@@ -225,7 +224,7 @@ static g *newproc1(gofunc fn, void *arg, g *callergp) {
         pp->goidcacheend = pp->goidcache + _GoidCacheBatch;
     }
     newg->goid = (int64_t)pp->goidcache++;
-    TRACE(NEWPROC, GOID(newg), 0, 0);
+    TRACE(NEWPROC, GOID(newg), callergp ? GOID(callergp) : 0, 0);
     releasem(mp);
     return newg;
 }
@@ -440,8 +439,8 @@ static g *findrunnable_idle(p *pp, int64_t now, int64_t pollUntil, bool *retry, 
             p *p2 = checkRunqsNoP(nallp);
             if (p2 != NULL) {
                 acquirep(p2);
-                mp->spinning = true;
                 nm = atomic_Xadd(&sched.nmspinning, 1);
+                mp->spinning = true;
                 TRACE(SPINNING, 1, nm, 0);
                 return NULL;
             }
@@ -468,8 +467,8 @@ static g *findrunnable_idle(p *pp, int64_t now, int64_t pollUntil, bool *retry, 
         if (p2 != NULL) {
             acquirep(p2);
             if (wasSpinning) {
-                mp->spinning = true;
                 uint32_t nm = atomic_Xadd(&sched.nmspinning, 1);
+                mp->spinning = true;
                 TRACE(SPINNING, 1, nm, 0);
             }
             return NULL;
@@ -530,8 +529,12 @@ static g *findrunnable(bool *inheritTime, uint32_t *src) {
         uint32_t procs = (uint32_t)gomaxprocs;
         if (mp->spinning || 2 * atomic_Load(&sched.nmspinning) < procs - atomic_Load(&sched.npidle)) {
             if (!mp->spinning) {
-                mp->spinning = true;
+                /* Count first, then set the M-local flag (Go sets the flag
+                 * first; only this M reads it, so the order is invisible to
+                 * the scheduler, and nmspinning >= spinning Ms holds at
+                 * every yield point). */
                 uint32_t nm = atomic_Xadd(&sched.nmspinning, 1);
+                mp->spinning = true;
                 TRACE(SPINNING, 1, nm, 0);
             }
             int64_t w = 0;
@@ -707,6 +710,14 @@ void rt_mark(uint32_t label) { TRACE(MARK, label, 0, 0); }
 _Noreturn void rt_exit(int code) { plat_exit(code); }
 
 int64_t rt_goid(void) { return getg()->goid; }
+
+void rt_mark_system(void) {
+    g *gp = getg();
+    if (!gp->issystem) {
+        gp->issystem = true;
+        atomic_Xadd(&sched.ngsys, 1);
+    }
+}
 
 /* ---- Ms ---- */
 

@@ -85,6 +85,8 @@ void rt_gomaxprocs(int32_t n);                 /* runtime.GOMAXPROCS(n) */
 void rt_mark(uint32_t label);                  /* an observable step */
 _Noreturn void rt_exit(int code);              /* os.Exit */
 int64_t rt_goid(void);
+void rt_mark_system(void);                     /* the calling G is runtime-internal */
+void mstart(void);                             /* a new M's first function (platform) */
 
 /* Channels. */
 hchan *rt_makechan(uint32_t size);

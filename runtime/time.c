@@ -90,11 +90,10 @@ static void doaddtimer(p *pp, timer *t) {
         timers_grow(pp);
     int32_t i = pp->ntimers++;
     pp->timers[i] = t;
+    xfer_del(getg()->m, (g *)t->arg);   /* the sleeping G is in the heap now */
     siftupTimer(pp->timers, i);
     if (t == pp->timers[0])
         atomic_Store64(&pp->timer0When, t->when);
-    if (t->f != NULL && t->arg != NULL)
-        xfer_del(getg()->m, (g *)t->arg);   /* the sleeping G is in the heap now */
 }
 
 /* Remove the first timer of pp's heap.  pp->timersLock held. */
@@ -120,9 +119,9 @@ static int64_t runtimer(p *pp, int64_t now) {
     if (t->status != timerWaiting)
         throw("runtimer: bad timer status");
     t->status = timerRunning;
-    dodeltimer0(pp);
     g *gp = t->arg;
     xfer_add(getg()->m, gp);   /* out of the heap, not yet on a run queue */
+    dodeltimer0(pp);
     TRACE(TIMER_FIRE, GOID(gp), clamp_ns(now - t->when), pp->id);
     t->status = timerNoStatus;
     unlock(&pp->timersLock);

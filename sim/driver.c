@@ -43,7 +43,7 @@ void *sim_alloc(size_t bytes) {
     return p;
 }
 
-static void arena_free_all(void) {
+void sim_arena_release(void) {
     while (arena != NULL) {
         arena_chunk *n = arena->next;
         free(arena);
@@ -118,10 +118,16 @@ static void switch_to(sim_thread *next) {
         sim_recompute_next();
         return;
     }
-    if (cur->vt > simw.clock)
-        simw.clock = cur->vt;
-    if (next->vt < simw.clock)
-        next->vt = simw.clock;   /* time never runs backwards for anyone */
+    if (simw.strategy != STRAT_RANDOM) {
+        /* pct/rr ignore time order: time flows as the maximum over
+         * threads, so a thread picked "early" catches up first. */
+        if (cur->vt > simw.clock)
+            simw.clock = cur->vt;
+        if (next->vt < simw.clock)
+            next->vt = simw.clock;
+    } else if (next->vt > simw.clock) {
+        simw.clock = next->vt;   /* time order: next holds the earliest step */
+    }
     cur->tls_g = simw.g;
     simw.cur = next;
     simw.g = next->tls_g;
@@ -321,6 +327,8 @@ void sim_block(void) {
     if (simw.check_pending) {
         simw.check_pending = false;
         sim_on_service(run_checks, NULL);
+    } else if (!simw.check) {
+        check_cheap();   /* the always-on subset, at each M block */
     }
     sim_thread *next = NULL;
     if (simw.strategy != STRAT_RANDOM) {
@@ -362,7 +370,7 @@ static void thread_entry(void *tv, void *unused) {
     mstart();
 }
 
-static sim_thread *new_thread(m *mp) {
+sim_thread *sim_new_thread(m *mp) {
     if (simw.nthreads >= SIM_MAX_THREADS)
         sim_end(OUT_RESOURCE, "too many threads");
     sim_thread *t = sim_alloc(sizeof(sim_thread));
@@ -378,11 +386,12 @@ static sim_thread *new_thread(m *mp) {
 }
 
 void plat_newosproc(m *mp) {
-    sim_thread *t = new_thread(mp);
+    sim_thread *t = sim_new_thread(mp);
     t->sp = gmp_ctx_make(mp->g0->stack.hi, thread_entry, t, NULL);
     t->vt = simw.cur->vt + simw.cost.newosproc;
     t->key = t->vt;
     t->state = TH_READY;
+    t->woken = true;   /* a pending start counts as a pending wakeup */
     heap_push(t);
     sim_recompute_next();
 }
@@ -580,6 +589,7 @@ _Noreturn void plat_fatal(int kind, const char *msg) {
     switch (kind) {
     case RT_FATAL_DEADLOCK:
     case RT_FATAL_NOGOROUTINES:
+        simw.outcome_pending_deadlock = true;
         check_at_end();   /* checkdead must not fire while a G can run */
         sim_end(OUT_DEADLOCK, msg);
     case RT_FATAL_RESOURCE: sim_end(OUT_RESOURCE, msg);

@@ -42,6 +42,7 @@ typedef struct sim_thread {
     uint8_t state;             /* TH_* */
     bool timedout;             /* result of a timed note sleep */
     bool woken;                /* notewakeup'd, not yet running (a pending wakeup) */
+    bool spending;             /* inside plat_spend: running user code or a syscall */
     note *waitnote;            /* blocked on this note */
     mutex *waitlock;           /* blocked acquiring this lock */
     struct sim_thread *lock_next;  /* next waiter on waitlock */
@@ -84,6 +85,7 @@ typedef struct sim_world {
     uint64_t max_events;
     bool check;
     bool check_pending;
+    bool outcome_pending_deadlock;   /* checkdead fired; verify before reporting */
     uint64_t checks;
     uint64_t bounded_wait;
 
@@ -105,6 +107,7 @@ typedef struct sim_world {
     bool on_service;
 
     const struct scenario *sc;
+    int pct_depth;
 } sim_world;
 
 extern sim_world simw;
@@ -118,6 +121,8 @@ void sim_wake(sim_thread *t, int64_t at);
 uint32_t sim_choose(unsigned kind, uint32_t n);
 void sim_recompute_next(void);
 void *sim_alloc(size_t bytes);
+void sim_arena_release(void);
+sim_thread *sim_new_thread(m *mp);
 void sim_on_service(void (*fn)(void *), void *arg);
 _Noreturn void sim_end(int outcome, const char *msg);
 

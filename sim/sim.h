@@ -107,6 +107,10 @@ typedef struct sim_result {
 int sim_run(const struct scenario *sc, const sim_config *cfg, sim_result *res);
 void sim_result_free(sim_result *res);
 
+/* Run a C function as the program's main goroutine instead of a scenario
+ * (white-box tests, and Go-like programs written directly against rt_*). */
+int sim_run_program(gofunc mainfn, void *arg, int32_t procs, const sim_config *cfg, sim_result *res);
+
 /* Scheduler state at the moment a hook runs (for replay's "state at N"). */
 void sim_dump_state(char *buf, size_t len);
 

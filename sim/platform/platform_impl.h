@@ -33,7 +33,12 @@ static inline void sim_step(int64_t cost) {
 }
 
 static inline void plat_atomic_point(void) { sim_step(simw.cost.atomic); }
-static inline void plat_spend(int64_t ns) { sim_step(ns); }
+static inline void plat_spend(int64_t ns) {
+    sim_thread *t = simw.cur;
+    t->spending = true;
+    sim_step(ns);
+    t->spending = false;
+}
 static inline void plat_osyield(void) { sim_step(simw.cost.osyield); }
 
 static inline void plat_lock(mutex *l) {

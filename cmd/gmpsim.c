@@ -1,0 +1,286 @@
+/*
+ * cmd/gmpsim.c: the command line.  Each subcommand parses its flags and
+ * calls into the layer that owns the work (docs/cli.md).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/runtime.h"
+#include "sim/report.h"
+#include "sim/scenario.h"
+#include "sim/sim.h"
+
+static void usage(FILE *out) {
+    fprintf(out,
+            "usage: gmpsim COMMAND [ARGS]\n"
+            "\n"
+            "commands:\n"
+            "  run SCENARIO [flags]     run a scenario (a .gmp file or builtin:NAME) and report\n"
+            "  gen-go SCENARIO          write the equivalent Go program to stdout\n"
+            "  builtins                 list the built-in scenarios\n"
+            "  mutants                  list the seeded scheduler bugs\n"
+            "\n"
+            "run flags:\n"
+            "  --procs N                initial GOMAXPROCS (default: the scenario's)\n"
+            "  --seed S                 seed of the choice source (default 1)\n"
+            "  --strategy S             random (default) | pct:D | rr\n"
+            "  --check                  check every invariant after every event\n"
+            "  --json                   print one JSON object instead of text\n"
+            "  --mutant NAME            switch on one seeded bug (see `gmpsim mutants`)\n"
+            "  --preempt-rate N         inject a preemption at 1 in N safe points (0: off)\n"
+            "  --stall-rate N           stall a thread at 1 in N switch points (0: off)\n"
+            "  --vt-limit DURATION      virtual time budget (default 60s)\n"
+            "  --check-determinism      run twice and compare every event\n"
+            "\n"
+            "exit codes: 0 ok, 2 deadlock, 3 invariant violated, 4 hang/budget, 5 resource limit,\n"
+            "            6 panic, 7 input rejected, 8 trace rejected, 9 replay diverged,\n"
+            "            10 I/O error, 64 usage\n");
+}
+
+static bool parse_u64(const char *s, uint64_t *out) {
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno != 0 || end == s || *end != 0)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_duration(const char *s, int64_t *out) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno != 0 || end == s || v < 0)
+        return false;
+    int64_t mul = 0;
+    if (strcmp(end, "ns") == 0)
+        mul = 1;
+    else if (strcmp(end, "us") == 0)
+        mul = 1000;
+    else if (strcmp(end, "ms") == 0)
+        mul = 1000000;
+    else if (strcmp(end, "s") == 0)
+        mul = 1000000000;
+    if (mul == 0 || v > INT64_MAX / mul)
+        return false;
+    *out = v * mul;
+    return true;
+}
+
+/* Load SCENARIO: a path, or builtin:NAME. */
+static int load_scenario(const char *arg, scenario *sc) {
+    sc_error err = {0};
+    if (strncmp(arg, "builtin:", 8) == 0) {
+        for (size_t i = 0; i < sc_nbuiltins; i++) {
+            if (strcmp(sc_builtins[i].name, arg + 8) == 0) {
+                if (sc_parse(sc_builtins[i].text, strlen(sc_builtins[i].text), sc, &err))
+                    return EXIT_OK;
+                fprintf(stderr, "gmpsim: builtin %s: %u:%u: %s\n", arg + 8, err.line, err.col, err.msg);
+                return EXIT_REJECTED;
+            }
+        }
+        fprintf(stderr, "gmpsim: no built-in scenario named %s (see `gmpsim builtins`)\n", arg + 8);
+        return EXIT_USAGE;
+    }
+    if (sc_parse_file(arg, sc, &err))
+        return EXIT_OK;
+    if (err.line == 0) {
+        fprintf(stderr, "gmpsim: %s: %s\n", arg, err.msg);
+        return EXIT_IO;
+    }
+    fprintf(stderr, "%s:%u:%u: %s\n", arg, err.line, err.col, err.msg);
+    return EXIT_REJECTED;
+}
+
+typedef struct run_opts {
+    sim_config cfg;
+    bool json;
+    bool check_determinism;
+} run_opts;
+
+static int parse_strategy(const char *s, sim_config *cfg) {
+    if (strcmp(s, "random") == 0) {
+        cfg->strategy = STRAT_RANDOM;
+    } else if (strcmp(s, "rr") == 0) {
+        cfg->strategy = STRAT_RR;
+    } else if (strncmp(s, "pct:", 4) == 0) {
+        uint64_t d;
+        if (!parse_u64(s + 4, &d) || d < 1 || d > 16)
+            return -1;
+        cfg->strategy = STRAT_PCT;
+        cfg->pct_depth = (int)d;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_run_flags(int argc, char **argv, run_opts *o) {
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        uint64_t u;
+        if (strcmp(a, "--json") == 0) {
+            o->json = true;
+        } else if (strcmp(a, "--check") == 0) {
+            o->cfg.check = true;
+        } else if (strcmp(a, "--check-determinism") == 0) {
+            o->check_determinism = true;
+        } else if (v == NULL) {
+            fprintf(stderr, "gmpsim: unknown flag or missing value: %s\n", a);
+            return EXIT_USAGE;
+        } else if (strcmp(a, "--procs") == 0 && parse_u64(v, &u) && u >= 1 && u <= _MaxGomaxprocs) {
+            o->cfg.rt.gomaxprocs = (int32_t)u, i++;
+        } else if (strcmp(a, "--seed") == 0 && parse_u64(v, &u)) {
+            o->cfg.seed = u, i++;
+        } else if (strcmp(a, "--strategy") == 0 && parse_strategy(v, &o->cfg) == 0) {
+            i++;
+        } else if (strcmp(a, "--mutant") == 0 && rt_mutant_by_name(v) >= 0) {
+            o->cfg.rt.mutant = rt_mutant_by_name(v), i++;
+        } else if (strcmp(a, "--preempt-rate") == 0 && parse_u64(v, &u) && u <= UINT32_MAX) {
+            o->cfg.preempt_den = (uint32_t)u, i++;
+        } else if (strcmp(a, "--stall-rate") == 0 && parse_u64(v, &u) && u <= UINT32_MAX) {
+            o->cfg.stall_den = (uint32_t)u, i++;
+        } else if (strcmp(a, "--vt-limit") == 0 && parse_duration(v, &o->cfg.vt_limit_ns)) {
+            i++;
+        } else {
+            fprintf(stderr, "gmpsim: bad flag or value: %s %s\n", a, v);
+            return EXIT_USAGE;
+        }
+    }
+    return EXIT_OK;
+}
+
+/* Capture every event of a run, for --check-determinism. */
+typedef struct capture {
+    tr_event *ev;
+    size_t n, cap;
+} capture;
+
+static void capture_chunk(void *ctx, const tr_event *ev, size_t n, uint64_t first_seq) {
+    (void)first_seq;
+    capture *c = ctx;
+    if (c->n + n > c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 4096;
+        while (ncap < c->n + n)
+            ncap *= 2;
+        tr_event *p = realloc(c->ev, ncap * sizeof *p);
+        if (p == NULL)
+            return;
+        c->ev = p;
+        c->cap = ncap;
+    }
+    memcpy(c->ev + c->n, ev, n * sizeof *ev);
+    c->n += n;
+}
+
+static int check_determinism(const scenario *sc, run_opts *o) {
+    capture cap[2] = {{0}};
+    sim_result res[2];
+    for (int r = 0; r < 2; r++) {
+        sim_config cfg = o->cfg;
+        cfg.sinks[cfg.nsinks++] = (tr_sink){capture_chunk, &cap[r]};
+        sim_run(sc, &cfg, &res[r]);
+    }
+    size_t n = cap[0].n < cap[1].n ? cap[0].n : cap[1].n;
+    size_t i = 0;
+    while (i < n && memcmp(&cap[0].ev[i], &cap[1].ev[i], sizeof(tr_event)) == 0)
+        i++;
+    int rc = EXIT_OK;
+    if (i < n || cap[0].n != cap[1].n || res[0].digest != res[1].digest) {
+        char a[256] = "(end of run)", b[256] = "(end of run)";
+        if (i < cap[0].n)
+            tr_format(a, sizeof a, i, &cap[0].ev[i]);
+        if (i < cap[1].n)
+            tr_format(b, sizeof b, i, &cap[1].ev[i]);
+        printf("NOT deterministic: runs diverge at event %zu\n  run 1: %s\n  run 2: %s\n", i, a, b);
+        rc = EXIT_DIVERGED;
+    } else {
+        printf("deterministic: 2 runs, %zu events each, digest %016" PRIx64 "\n", cap[0].n, res[0].digest);
+    }
+    for (int r = 0; r < 2; r++) {
+        free(cap[r].ev);
+        sim_result_free(&res[r]);
+    }
+    return rc;
+}
+
+static int cmd_run(int argc, char **argv) {
+    if (argc < 1) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    static scenario sc;
+    int rc = load_scenario(argv[0], &sc);
+    if (rc != EXIT_OK)
+        return rc;
+    run_opts o = {0};
+    sim_config_default(&o.cfg);
+    rc = parse_run_flags(argc - 1, argv + 1, &o);
+    if (rc != EXIT_OK)
+        return rc;
+    if (o.check_determinism)
+        return check_determinism(&sc, &o);
+    sim_result res;
+    sim_run(&sc, &o.cfg, &res);
+    if (o.json)
+        sim_report_json(stdout, &sc, &res);
+    else
+        sim_report_text(stdout, &sc, &res);
+    sim_result_free(&res);
+    return sim_outcome_exit_code(res.outcome);
+}
+
+static int cmd_gen_go(int argc, char **argv) {
+    if (argc != 1) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    static scenario sc;
+    int rc = load_scenario(argv[0], &sc);
+    if (rc != EXIT_OK)
+        return rc;
+    size_t n = sc_gen_go(&sc, NULL, 0);
+    char *buf = malloc(n + 1);
+    if (buf == NULL)
+        return EXIT_RESOURCE;
+    sc_gen_go(&sc, buf, n + 1);
+    fwrite(buf, 1, n, stdout);
+    free(buf);
+    return EXIT_OK;
+}
+
+static int cmd_builtins(void) {
+    for (size_t i = 0; i < sc_nbuiltins; i++)
+        printf("%s\n", sc_builtins[i].name);
+    return EXIT_OK;
+}
+
+static int cmd_mutants(void) {
+    for (int i = 1; i < MUT__COUNT; i++)
+        printf("%-28s %s\n", rt_mutant_name(i), rt_mutant_desc(i));
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    }
+    const char *c = argv[1];
+    if (strcmp(c, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    if (strcmp(c, "gen-go") == 0)
+        return cmd_gen_go(argc - 2, argv + 2);
+    if (strcmp(c, "builtins") == 0)
+        return cmd_builtins();
+    if (strcmp(c, "mutants") == 0)
+        return cmd_mutants();
+    fprintf(stderr, "gmpsim: unknown command %s\n", c);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,401 @@
+/*
+ * sim/check.c: the built-in invariants of docs/invariants.md and the
+ * registry for researchers' own.
+ *
+ * They run at yield points, never in the middle of a step: every G taken
+ * out of one container and not yet in another is in its M's xfer list
+ * (runtime2.h), so "every G is in exactly one place" can be checked at
+ * any yield point.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/runtime.h"
+#include "sim/driver.h"
+#include "sim/invariant.h"
+
+/* ---- registry ---- */
+
+typedef struct user_inv {
+    char name[48];
+    inv_check_fn fn;
+    void *ctx;
+} user_inv;
+
+static user_inv user_invs[INV_MAX_USER];   /* process-wide, set up before runs */
+static int nuser;
+
+int gmp_invariant_register(const char *name, inv_check_fn fn, void *ctx) {
+    if (nuser >= INV_MAX_USER || fn == NULL)
+        return -1;
+    snprintf(user_invs[nuser].name, sizeof user_invs[nuser].name, "%s", name);
+    user_invs[nuser].fn = fn;
+    user_invs[nuser].ctx = ctx;
+    return INV_USER_FIRST + nuser++;
+}
+
+void gmp_invariant_clear(void) { nuser = 0; }
+
+const char *gmp_invariant_name(int id) {
+    static const char *const names[INV_BUILTIN_COUNT] = {
+        [INV_RUNTIME_THROW] = "runtime-throw",
+        [INV_CONSERVATION] = "conservation",
+        [INV_QUEUE_BOUNDS] = "queue-bounds",
+        [INV_P_STATE] = "p-state",
+        [INV_M_STATE] = "m-state",
+        [INV_WORK_CONSERVATION] = "work-conservation",
+        [INV_BOUNDED_WAIT] = "bounded-wait",
+        [INV_DEADLOCK] = "deadlock-detection",
+        [INV_LIFECYCLE] = "lifecycle",
+    };
+    if (id == -2)
+        return names[INV_RUNTIME_THROW];
+    if (id >= 0 && id < INV_BUILTIN_COUNT)
+        return names[id];
+    if (id >= INV_USER_FIRST && id < INV_USER_FIRST + nuser)
+        return user_invs[id - INV_USER_FIRST].name;
+    return "?";
+}
+
+/* ---- the driver's view ---- */
+
+static void make_view(inv_view *v) {
+    memset(v, 0, sizeof *v);
+    v->seq = tr_seq(&simw.tr);
+    v->now = simw.cur != NULL ? simw.cur->vt : 0;
+    v->nthreads = simw.nthreads;
+    v->world_stopped = sched.gcwaiting != 0;
+    v->quiescent = check_quiescent();
+    for (uint32_t i = 0; i < simw.nthreads; i++)
+        if (simw.threads[i]->woken)
+            v->pending_wakeups++;
+}
+
+/* Every thread is parked on a note, asleep, or inside user code (work or
+ * a syscall), or has a wakeup pending: no M is in the middle of a step. */
+bool check_quiescent(void) {
+    for (uint32_t i = 0; i < simw.nthreads; i++) {
+        const sim_thread *t = simw.threads[i];
+        if (t->woken || t->spending || t->state == TH_DEAD || t->state == TH_SLEEPING)
+            continue;
+        if (t->state == TH_BLOCKED && t->waitnote != NULL)
+            continue;
+        return false;
+    }
+    return true;
+}
+
+#define FAIL(id, ...)                                  \
+    do {                                               \
+        sim_fail(id, __VA_ARGS__);                     \
+        return;                                        \
+    } while (0)
+
+/* ---- 2: queue bounds ---- */
+
+/* Fields guarded by sched.lock are only compared while nobody holds it:
+ * an M holding it may be between two updates (Go reads npidle unlocked
+ * for the same reason). */
+static bool sched_unlocked(void) { return sched.lock.key == 0; }
+
+static void check_queue_bounds(void) {
+    for (int32_t i = 0; i < allplen; i++) {
+        p *pp = allp[i];
+        uint32_t n = pp->runqtail - pp->runqhead;
+        if (n > RUNQ_LEN)
+            FAIL(INV_QUEUE_BOUNDS, "P%d: runq length %u outside [0, 256]", i, n);
+        int32_t nf = 0;
+        for (g *gp = pp->gFree.list.head; gp != NULL && nf <= pp->gFree.n; gp = gp->schedlink)
+            nf++;
+        if (nf != pp->gFree.n)
+            FAIL(INV_QUEUE_BOUNDS, "P%d: gFree.n=%d but the list holds %d", i, pp->gFree.n, nf);
+    }
+    if (!sched_unlocked())
+        return;
+    int32_t n = 0;
+    for (g *gp = sched.runq.head; gp != NULL && n <= sched.runqsize; gp = gp->schedlink)
+        n++;
+    if (n != sched.runqsize)
+        FAIL(INV_QUEUE_BOUNDS, "runqsize=%d but the global queue holds %d%s", sched.runqsize, n,
+             n > sched.runqsize ? " or more" : "");
+    if ((sched.runq.head == NULL) != (sched.runq.tail == NULL))
+        FAIL(INV_QUEUE_BOUNDS, "global queue head/tail disagree");
+}
+
+/* ---- 3: P state ---- */
+
+/* Is some M entering a syscall from pp (pp->m already cleared)? */
+static bool entering_syscall(const p *pp) {
+    for (m *mp = allm; mp != NULL; mp = mp->alllink)
+        if (mp->oldp == pp)
+            return true;
+    return false;
+}
+
+static void check_p_state(void) {
+    for (int32_t i = 0; i < allplen; i++) {
+        p *pp = allp[i];
+        if (pp->status == _Prunning && pp->m == NULL && entering_syscall(pp))
+            continue;
+        if (pp->status == _Prunning && (pp->m == NULL || pp->m->p != pp))
+            FAIL(INV_P_STATE, "running P%d and its M do not point at each other", i);
+    }
+    for (m *mp = allm; mp != NULL; mp = mp->alllink)
+        if (mp->p != NULL && mp->p->m != mp)
+            FAIL(INV_P_STATE, "M%ld holds P%d but P%d's m is another M", (long)mp->id, mp->p->id, mp->p->id);
+    if (!sched_unlocked())
+        return;
+    uint32_t nidle = 0;
+    for (p *pp = sched.pidle; pp != NULL; pp = pp->link) {
+        if (++nidle > (uint32_t)allplen)
+            FAIL(INV_P_STATE, "pidle list is longer than allp (a P is on it twice)");
+        if (pp->status != _Pidle)
+            FAIL(INV_P_STATE, "P%d on the idle list with status %s", pp->id, rt_pstatus_name(pp->status));
+        if (pp->id >= gomaxprocs)
+            FAIL(INV_P_STATE, "P%d on the idle list beyond GOMAXPROCS=%d", pp->id, gomaxprocs);
+    }
+    if (nidle != sched.npidle)
+        FAIL(INV_P_STATE, "npidle=%u but the idle list holds %u", sched.npidle, nidle);
+    for (int32_t i = gomaxprocs; i < _MaxGomaxprocs && allp[i] != NULL; i++) {
+        p *pp = allp[i];
+        if (pp->status != _Pdead)
+            FAIL(INV_P_STATE, "P%d beyond GOMAXPROCS=%d is %s, not _Pdead", i, gomaxprocs,
+                 rt_pstatus_name(pp->status));
+        if (pp->runqhead != pp->runqtail || pp->runnext != NULL || pp->ntimers != 0)
+            FAIL(INV_P_STATE, "destroyed P%d still holds Gs or timers", i);
+    }
+}
+
+/* ---- 4: M state ---- */
+
+/* At a quiescent point with no wakeup pending, every nmspinning credit
+ * belongs to a spinning M; otherwise a woken M may still carry one. */
+static void check_m_state(bool quiescent) {
+    uint32_t spinning = 0;
+    for (m *mp = allm; mp != NULL; mp = mp->alllink)
+        if (mp->spinning)
+            spinning++;
+    if (sched.nmspinning < spinning)
+        FAIL(INV_M_STATE, "nmspinning=%u but %u Ms are spinning", sched.nmspinning, spinning);
+    if (quiescent && sched.nmspinning != spinning)
+        FAIL(INV_M_STATE, "at a quiescent point nmspinning=%u but %u Ms are spinning", sched.nmspinning,
+             spinning);
+}
+
+/* ---- 1 and 8: conservation and lifecycle ---- */
+
+typedef struct gcount {
+    uint16_t runq, xfer, curg, wait, freel;
+} gcount;
+
+static void count_sudogs(gcount *c, const sudog *first, uint8_t *seen) {
+    uint32_t guard = 0;
+    for (const sudog *s = first; s != NULL && guard++ <= allglen + 1; s = s->next) {
+        const g *gp = s->g;
+        if (gp == NULL)
+            continue;
+        if (s->isSelect && gp->selectDone)
+            continue;   /* a select another channel already won: cleanup pending */
+        if (!seen[gp->allgidx]) {
+            seen[gp->allgidx] = 1;
+            c[gp->allgidx].wait++;
+        }
+    }
+}
+
+static int cmp_i64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void count_places(gcount *c, uint8_t *seen) {
+    for (int32_t i = 0; i < allplen; i++) {
+        p *pp = allp[i];
+        for (uint32_t h = pp->runqhead; h != pp->runqtail && h - pp->runqhead <= RUNQ_LEN; h++)
+            c[pp->runq[h % RUNQ_LEN]->allgidx].runq++;
+        if (pp->runnext != NULL)
+            c[pp->runnext->allgidx].runq++;
+        for (g *gp = pp->gFree.list.head; gp != NULL; gp = gp->schedlink)
+            c[gp->allgidx].freel++;
+        for (int32_t t = 0; t < pp->ntimers; t++)
+            c[((g *)pp->timers[t]->arg)->allgidx].wait++;
+    }
+    for (g *gp = sched.runq.head; gp != NULL; gp = gp->schedlink)
+        c[gp->allgidx].runq++;
+    for (g *gp = sched.gFree.stack.head; gp != NULL; gp = gp->schedlink)
+        c[gp->allgidx].freel++;
+    for (g *gp = sched.gFree.noStack.head; gp != NULL; gp = gp->schedlink)
+        c[gp->allgidx].freel++;
+    for (m *mp = allm; mp != NULL; mp = mp->alllink) {
+        for (uint32_t k = 0; k < mp->nxfer; k++)
+            c[mp->xfer[k]->allgidx].xfer++;
+        if (mp->curg != NULL)
+            c[mp->curg->allgidx].curg++;
+    }
+    for (uint32_t i = 0; i < nallchans; i++) {
+        count_sudogs(c, allchans[i]->recvq.first, seen);
+        count_sudogs(c, allchans[i]->sendq.first, seen);
+    }
+    for (uint32_t i = 0; i < rt_nmutexes; i++)
+        count_sudogs(c, rt_mutexes[i]->first, seen);
+    for (uint32_t i = 0; i < rt_nwaitgroups; i++)
+        count_sudogs(c, rt_waitgroups[i]->first, seen);
+}
+
+/* Where a G of each status may be, given its counts.  NULL if fine. */
+static const char *misplaced(const g *gp, const gcount *k) {
+    switch (gp->atomicstatus) {
+    case _Grunnable:
+        if (k->runq + k->xfer + k->curg != 1 || k->freel || k->wait)
+            return "runnable";
+        return NULL;
+    case _Grunning:
+    case _Gsyscall:
+        if (k->curg != 1 || k->runq || k->xfer || k->freel)
+            return "running";
+        return NULL;
+    case _Gwaiting: {
+        uint32_t places = k->xfer + k->curg + (k->wait ? 1u : 0u);
+        bool nowhere_ok = gp->waitkind == WAIT_FOREVER;
+        if (k->runq || k->freel || places > 1 || (places == 0 && !nowhere_ok))
+            return "waiting";
+        return NULL;
+    }
+    case _Gdead:
+        if (k->freel + k->xfer + k->curg != 1 || k->runq || k->wait)
+            return "dead";
+        return NULL;
+    case _Gidle:
+        return k->xfer == 1 ? NULL : "idle";
+    default:
+        return "in an unknown status";
+    }
+}
+
+static void check_conservation(void) {
+    gcount *c = calloc(allglen + 1, sizeof *c);
+    uint8_t *seen = calloc(allglen + 1, 1);
+    int64_t *ids = calloc(allglen + 1, sizeof *ids);
+    if (c == NULL || seen == NULL || ids == NULL) {
+        free(c), free(seen), free(ids);
+        return;
+    }
+    count_places(c, seen);
+    char why[200] = "";
+    uint32_t nids = 0;
+    for (uint32_t i = 0; i < allglen && why[0] == 0; i++) {
+        const g *gp = allgs[i];
+        const gcount *k = &c[i];
+        const char *bad = misplaced(gp, k);
+        if (bad != NULL)
+            snprintf(why, sizeof why,
+                     "G%ld (%s, %s) is %s but found in runq=%u xfer=%u curg=%u wait=%u free=%u",
+                     (long)gp->goid, rt_gstatus_name(gp->atomicstatus), rt_waitreason_name(gp->waitreason),
+                     bad, k->runq, k->xfer, k->curg, k->wait, k->freel);
+        if (gp->atomicstatus != _Gdead && gp->atomicstatus != _Gidle)
+            ids[nids++] = gp->goid;
+    }
+    int id = INV_CONSERVATION;
+    if (why[0] == 0) {
+        qsort(ids, nids, sizeof *ids, cmp_i64);
+        for (uint32_t i = 1; i < nids; i++)
+            if (ids[i] == ids[i - 1]) {
+                snprintf(why, sizeof why, "goid %ld is used by two live goroutines", (long)ids[i]);
+                id = INV_LIFECYCLE;
+                break;
+            }
+    }
+    free(c);
+    free(seen);
+    free(ids);
+    if (why[0] != 0)
+        sim_fail(id, "%s", why);
+}
+
+/* ---- 5: work conservation ---- */
+
+static bool runnable_work_exists(void) {
+    if (sched.runqsize > 0)
+        return true;
+    for (int32_t i = 0; i < allplen; i++)
+        if (allp[i]->runqhead != allp[i]->runqtail || allp[i]->runnext != NULL)
+            return true;
+    return false;
+}
+
+static void check_work_conservation(const inv_view *v) {
+    if (!v->quiescent || v->world_stopped || sched.npidle == 0)
+        return;
+    if (!runnable_work_exists())
+        return;
+    if (sched.nmspinning == 0 && v->pending_wakeups == 0)
+        FAIL(INV_WORK_CONSERVATION,
+             "runnable work and %u idle P(s), but no spinning M and no pending wakeup", sched.npidle);
+}
+
+/* ---- 6: bounded wait ---- */
+
+static void check_bounded_wait(void) {
+    uint64_t bound = simw.bounded_wait ? simw.bounded_wait : 10000 + 100ull * allglen;
+    for (uint32_t i = 0; i < allglen; i++) {
+        const g *gp = allgs[i];
+        if (gp->atomicstatus == _Grunnable && sched.nschedule - gp->runnable_sched > bound)
+            FAIL(INV_BOUNDED_WAIT, "G%ld runnable for %llu schedule() calls (bound %llu)", (long)gp->goid,
+                 (unsigned long long)(sched.nschedule - gp->runnable_sched), (unsigned long long)bound);
+    }
+}
+
+/* ---- entry points ---- */
+
+static void run_user(const inv_view *v) {
+    for (int i = 0; i < nuser; i++) {
+        char why[160] = "";
+        if (!user_invs[i].fn(v, user_invs[i].ctx, why, sizeof why))
+            sim_fail(INV_USER_FIRST + i, "%s: %s", user_invs[i].name, why);
+    }
+}
+
+/* The cheap subset: O(P + M + queue lengths). */
+void check_cheap(void) {
+    if (sched.gcwaiting != 0 || gomaxprocs == 0)
+        return;
+    check_queue_bounds();
+    check_p_state();
+}
+
+/* Everything, after an event. */
+void check_run_all(void) {
+    if (simw.ending || gomaxprocs == 0)
+        return;
+    simw.checks++;
+    inv_view v;
+    make_view(&v);
+    check_queue_bounds();
+    if (!v.world_stopped) {
+        check_p_state();
+        check_m_state(v.quiescent && v.pending_wakeups == 0);
+        check_work_conservation(&v);
+    }
+    check_conservation();
+    check_bounded_wait();
+    run_user(&v);
+}
+
+/* Before a run ends with "deadlock" or "ok": no G may still be runnable
+ * or running when checkdead declares a deadlock (golang/go#40368). */
+void check_at_end(void) {
+    if (simw.ending)
+        return;
+    check_cheap();
+    if (simw.outcome_pending_deadlock) {
+        for (uint32_t i = 0; i < allglen; i++) {
+            uint32_t s = allgs[i]->atomicstatus;
+            if (!allgs[i]->issystem && (s == _Grunnable || s == _Grunning || s == _Gsyscall))
+                FAIL(INV_DEADLOCK, "deadlock reported while G%ld is %s", (long)allgs[i]->goid,
+                     rt_gstatus_name(s));
+        }
+    }
+    if (simw.check)
+        check_run_all();
+}

@@ -1,0 +1,103 @@
+/* sim/report.c: printing a result.  Only the result goes into the output
+ * (no wall clock, no addresses), so the same run prints the same bytes. */
+#include "report.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "sim/invariant.h"
+
+void sim_marks_string(const scenario *sc, const sim_result *res, char *buf, size_t len) {
+    size_t o = 0;
+    buf[0] = 0;
+    for (uint32_t i = 0; i < res->nmarks; i++) {
+        const char *l = res->marks[i] < sc->nlabels ? sc->labels[res->marks[i]] : "?";
+        int w = snprintf(buf + o, len - o, "%s%s", i ? " " : "", l);
+        if (w < 0 || (size_t)w >= len - o) {
+            if (len > 4)
+                memcpy(buf + len - 4, "...", 4);
+            return;
+        }
+        o += (size_t)w;
+    }
+}
+
+static void json_string(FILE *out, const char *s) {
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+static void print_ns(FILE *out, int64_t ns) {
+    if (ns >= 1000000000)
+        fprintf(out, "%.6fs", (double)ns / 1e9);
+    else if (ns >= 1000000)
+        fprintf(out, "%.3fms", (double)ns / 1e6);
+    else if (ns >= 1000)
+        fprintf(out, "%.3fus", (double)ns / 1e3);
+    else
+        fprintf(out, "%" PRId64 "ns", ns);
+}
+
+void sim_report_text(FILE *out, const scenario *sc, const sim_result *res) {
+    fprintf(out, "outcome: %s", sim_outcome_name(res->outcome));
+    if (res->outcome == OUT_OK && res->exit_status != 0)
+        fprintf(out, " (exit status %d)", res->exit_status);
+    fprintf(out, ": %s\n", res->message);
+    if (res->outcome == OUT_INVARIANT)
+        fprintf(out, "invariant: %s at event %" PRIu64 "\n", gmp_invariant_name(res->invariant),
+                res->violation_seq);
+    fprintf(out, "marks:");
+    for (uint32_t i = 0; i < res->nmarks; i++)
+        fprintf(out, " %s", res->marks[i] < sc->nlabels ? sc->labels[res->marks[i]] : "?");
+    fprintf(out, "\nvirtual time: ");
+    print_ns(out, res->end_time_ns);
+    fprintf(out, " (%" PRId64 " ns)\n", res->end_time_ns);
+    fprintf(out, "goroutines: %u  threads: %u  schedules: %" PRIu64 "  choices: %" PRIu64 "\n", res->gs,
+            res->ms, res->schedules, res->choices);
+    if (res->checks > 0)
+        fprintf(out, "invariant checks: %" PRIu64 "\n", res->checks);
+    fprintf(out, "events: %" PRIu64 "\n", res->events);
+    for (int k = 0; k < EV__COUNT; k++)
+        if (res->counts[k] > 0)
+            fprintf(out, "  %-18s %" PRIu64 "\n", tr_kinds[k].name, res->counts[k]);
+    fprintf(out, "digest: %016" PRIx64 "\n", res->digest);
+}
+
+void sim_report_json(FILE *out, const scenario *sc, const sim_result *res) {
+    fprintf(out, "{\"outcome\":");
+    json_string(out, sim_outcome_name(res->outcome));
+    fprintf(out, ",\"exit_code\":%d,\"exit_status\":%d,\"message\":", sim_outcome_exit_code(res->outcome),
+            res->exit_status);
+    json_string(out, res->message);
+    if (res->outcome == OUT_INVARIANT) {
+        fprintf(out, ",\"invariant\":");
+        json_string(out, gmp_invariant_name(res->invariant));
+        fprintf(out, ",\"violation_event\":%" PRIu64, res->violation_seq);
+    }
+    fprintf(out, ",\"marks\":[");
+    for (uint32_t i = 0; i < res->nmarks; i++) {
+        if (i)
+            fputc(',', out);
+        json_string(out, res->marks[i] < sc->nlabels ? sc->labels[res->marks[i]] : "?");
+    }
+    fprintf(out, "],\"end_time_ns\":%" PRId64 ",\"goroutines\":%u,\"threads\":%u,\"schedules\":%" PRIu64
+                 ",\"choices\":%" PRIu64 ",\"checks\":%" PRIu64 ",\"events\":%" PRIu64 ",\"counts\":{",
+            res->end_time_ns, res->gs, res->ms, res->schedules, res->choices, res->checks, res->events);
+    bool first = true;
+    for (int k = 0; k < EV__COUNT; k++) {
+        if (res->counts[k] == 0)
+            continue;
+        fprintf(out, "%s\"%s\":%" PRIu64, first ? "" : ",", tr_kinds[k].name, res->counts[k]);
+        first = false;
+    }
+    fprintf(out, "},\"digest\":\"%016" PRIx64 "\"}\n", res->digest);
+}

@@ -1,0 +1,223 @@
+/*
+ * sim/run.c: configuring, starting and finishing a run.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asm/stack.h"
+#include "runtime/platform.h"
+#include "runtime/runtime.h"
+#include "sim/driver.h"
+#include "sim/interp.h"
+#include "sim/scenario.h"
+
+static const char *const outcome_names[OUT__COUNT] = {
+    [OUT_OK] = "ok",           [OUT_DEADLOCK] = "deadlock", [OUT_INVARIANT] = "invariant",
+    [OUT_HANG] = "hang",       [OUT_RESOURCE] = "resource", [OUT_PANIC] = "panic",
+    [OUT_REJECTED] = "rejected",
+};
+
+static const int outcome_codes[OUT__COUNT] = {
+    [OUT_OK] = EXIT_OK,         [OUT_DEADLOCK] = EXIT_DEADLOCK, [OUT_INVARIANT] = EXIT_INVARIANT,
+    [OUT_HANG] = EXIT_HANG,     [OUT_RESOURCE] = EXIT_RESOURCE, [OUT_PANIC] = EXIT_PANIC,
+    [OUT_REJECTED] = EXIT_REJECTED,
+};
+
+const char *sim_outcome_name(int o) { return o >= 0 && o < OUT__COUNT ? outcome_names[o] : "?"; }
+int sim_outcome_exit_code(int o) { return o >= 0 && o < OUT__COUNT ? outcome_codes[o] : 1; }
+
+void sim_config_default(sim_config *cfg) {
+    memset(cfg, 0, sizeof *cfg);
+    rt_config_default(&cfg->rt);
+    cfg->rt.gomaxprocs = 0;              /* 0: take the scenario's */
+    cfg->strategy = STRAT_RANDOM;
+    cfg->pct_depth = 3;
+    cfg->pct_steps = 100000;
+    cfg->seed = 1;
+    cfg->trace_on = true;
+    cfg->vt_limit_ns = 60LL * 1000 * 1000 * 1000;   /* one virtual minute */
+    cfg->max_schedules = 50 * 1000 * 1000;
+    /* Virtual costs, in ns, of one step of each kind: roughly what the
+     * operation costs on a current x86 core (uncontended). */
+    cfg->costs = (sim_costs){
+        .atomic = 2,
+        .lock = 10,
+        .unlock = 5,
+        .note_sleep = 100,
+        .note_wake = 100,
+        .wake_latency = 5000,
+        .newosproc = 20000,
+        .osyield = 200,
+    };
+}
+
+/* Per-event hook: schedule a check at the next yield point, then pass the
+ * event to the caller's hook. */
+static tr_hook_fn user_hook;
+static void *user_hook_ctx;
+
+static void event_hook(void *ctx, uint64_t seq, const tr_event *e) {
+    (void)ctx;
+    if (simw.check && !simw.ending) {
+        simw.check_pending = true;
+        simw.next_vt = INT64_MIN;
+    }
+    if (user_hook != NULL)
+        user_hook(user_hook_ctx, seq, e);
+}
+
+static rt_config run_rt;       /* the runtime configuration of this run */
+static gofunc run_main;        /* the program's main and its argument */
+
+static void boot_entry(void *arg, void *unused) {
+    (void)unused;
+    rt0_go(&run_rt, run_main, arg);
+}
+
+static bool setup_world(const scenario *sc, const sim_config *cfg) {
+    memset(&simw, 0, sizeof simw);
+    simw.sc = sc;
+    simw.cost = cfg->costs;
+    simw.strategy = cfg->strategy;
+    simw.stall_den = cfg->stall_den;
+    simw.preempt_den = cfg->preempt_den;
+    simw.vt_limit = cfg->vt_limit_ns > 0 ? cfg->vt_limit_ns : INT64_MAX;
+    simw.max_schedules = cfg->max_schedules ? cfg->max_schedules : UINT64_MAX;
+    simw.max_events = cfg->max_events;
+    simw.check = cfg->check;
+    simw.bounded_wait = cfg->bounded_wait;
+    simw.invariant = -1;
+    if (!tr_init(&simw.tr, cfg->trace_on || cfg->check || cfg->hook != NULL))
+        return false;
+    for (int i = 0; i < cfg->nsinks; i++)
+        tr_add_sink(&simw.tr, cfg->sinks[i]);
+    user_hook = cfg->hook;
+    user_hook_ctx = cfg->hook_ctx;
+    if (cfg->check || cfg->hook != NULL)
+        tr_set_hook(&simw.tr, event_hook, NULL);
+    if (cfg->replay != NULL)
+        choice_init_replay(&simw.choice, cfg->replay, cfg->nreplay);
+    else if (cfg->bytes != NULL)
+        choice_init_bytes(&simw.choice, cfg->bytes, cfg->nbytes);
+    else
+        choice_init_prng(&simw.choice, cfg->seed);
+    simw.threads = calloc(SIM_MAX_THREADS, sizeof(sim_thread *));
+    simw.heap = calloc(SIM_MAX_THREADS, sizeof(sim_thread *));
+    if (simw.threads == NULL || simw.heap == NULL)
+        return false;
+    if (!gmp_stack_get(1u << 20, &simw.service))
+        return false;
+    return true;
+}
+
+static void setup_pct(const sim_config *cfg) {
+    simw.pct_next_low = cfg->pct_depth - 1;
+    int n = cfg->pct_depth - 1;
+    if (n > 16)
+        n = 16;
+    for (int i = 0; i < n; i++) {
+        uint32_t k = cfg->pct_steps > UINT32_MAX ? UINT32_MAX : (uint32_t)cfg->pct_steps;
+        simw.pct_change[i] = (uint64_t)sim_choose(CH_PCT_CHANGE, k ? k : 1) + 1;
+    }
+    simw.pct_nchange = n;
+}
+
+static void collect(sim_result *res) {
+    res->outcome = simw.outcome;
+    res->exit_status = simw.exit_status;
+    snprintf(res->message, sizeof res->message, "%s", simw.message);
+    res->invariant = simw.invariant;
+    res->violation_seq = simw.violation_seq;
+    res->digest = tr_digest(&simw.tr);
+    res->events = tr_seq(&simw.tr);
+    memcpy(res->counts, simw.tr.counts, sizeof res->counts);
+    int64_t end = simw.clock;
+    for (uint32_t i = 0; i < simw.nthreads; i++)
+        if (simw.threads[i]->vt > end && simw.threads[i]->state == TH_RUNNING)
+            end = simw.threads[i]->vt;
+    if (simw.cur != NULL && simw.cur->vt > end)
+        end = simw.cur->vt;
+    res->end_time_ns = end;
+    if (simw.nmarks > 0) {
+        res->marks = malloc(simw.nmarks * sizeof(uint32_t));
+        if (res->marks != NULL) {
+            memcpy(res->marks, simw.marks, simw.nmarks * sizeof(uint32_t));
+            res->nmarks = simw.nmarks;
+        }
+    }
+    res->choices = simw.choice.draws;
+    res->schedules = sched.nschedule;
+    res->checks = simw.checks;
+    res->gs = allglen;
+    res->ms = simw.nthreads;
+    res->replay_diverged = simw.choice.diverged;
+    res->replay_diverged_at = simw.choice.diverged_at;
+}
+
+static void teardown_world(void) {
+    rt_teardown();
+    gmp_stack_put(&simw.service);
+    free(simw.threads);
+    free(simw.heap);
+    tr_free(&simw.tr);
+    sim_arena_release();
+    memset(&simw, 0, sizeof simw);
+}
+
+/* Boot the runtime on m0 with mainfn(arg) as main, run until the end. */
+static int run_world(const scenario *sc, gofunc mainfn, void *arg, int32_t procs, const sim_config *cfg,
+                     sim_result *res) {
+    if (!setup_world(sc, cfg)) {
+        res->outcome = OUT_RESOURCE;
+        snprintf(res->message, sizeof res->message, "cannot allocate the simulator");
+        teardown_world();
+        return res->outcome;
+    }
+    run_rt = cfg->rt;
+    if (run_rt.gomaxprocs <= 0)
+        run_rt.gomaxprocs = procs;
+    run_main = mainfn;
+    rt_xfer_on = cfg->check;
+    if (cfg->strategy == STRAT_PCT) {
+        simw.pct_depth = cfg->pct_depth;
+        setup_pct(cfg);
+    }
+    m *mp0 = rt_alloc_m0(&run_rt);
+    sim_thread *t0 = sim_new_thread(mp0);
+    t0->sp = gmp_ctx_make(mp0->g0->stack.hi, boot_entry, arg, NULL);
+    t0->state = TH_RUNNING;
+    simw.cur = t0;
+    simw.g = mp0->g0;
+    sim_recompute_next();
+    gmp_ctx_switch(&simw.host_sp, t0->sp, &mp0->g0->stack, NULL, false);
+    /* The run has ended: sim_end switched back here. */
+    collect(res);
+    teardown_world();
+    rt_xfer_on = false;
+    return res->outcome;
+}
+
+int sim_run(const scenario *sc, const sim_config *cfg, sim_result *res) {
+    memset(res, 0, sizeof *res);
+    res->invariant = -1;
+    const char *why = sc_validate(sc);
+    if (why != NULL) {
+        res->outcome = OUT_REJECTED;
+        snprintf(res->message, sizeof res->message, "invalid scenario: %s", why);
+        return res->outcome;
+    }
+    return run_world(sc, interp_main, (void *)sc, sc->gomaxprocs, cfg, res);
+}
+
+int sim_run_program(gofunc mainfn, void *arg, int32_t procs, const sim_config *cfg, sim_result *res) {
+    memset(res, 0, sizeof *res);
+    res->invariant = -1;
+    return run_world(NULL, mainfn, arg, procs, cfg, res);
+}
+
+void sim_result_free(sim_result *res) {
+    free(res->marks);
+    res->marks = NULL;
+    res->nmarks = 0;
+}

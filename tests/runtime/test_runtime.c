@@ -1,0 +1,543 @@
+/*
+ * tests/runtime: the scheduler's decisions, pinned one behaviour per test.
+ * Scenarios are built in C (sbuild.h) so these tests do not depend on the
+ * text parser; each asserts on the marks order or on trace events.
+ */
+#include "../unit.h"
+
+#include "runtime/internal.h"
+#include "sim/report.h"
+#include "sim/invariant.h"
+#include "sim/sim.h"
+#include "capture.h"
+#include "sbuild.h"
+
+static scenario sc;
+
+static sim_config base_cfg(void) {
+    sim_config cfg;
+    sim_config_default(&cfg);
+    return cfg;
+}
+
+/* GMP_TEST_DUMP=1 prints every event of every run (debugging aid). */
+static void dump_chunk(void *ctx, const tr_event *ev, size_t n, uint64_t first_seq) {
+    (void)ctx;
+    char line[256];
+    for (size_t i = 0; i < n; i++) {
+        tr_format(line, sizeof line, first_seq + i, &ev[i]);
+        fprintf(stderr, "%s\n", line);
+    }
+}
+
+static int run(const sim_config *cfg, sim_result *res, capture *cap) {
+    sim_config c = *cfg;
+    if (cap != NULL)
+        c.sinks[c.nsinks++] = (tr_sink){capture_chunk, cap};
+    if (getenv("GMP_TEST_DUMP") != NULL)
+        c.sinks[c.nsinks++] = (tr_sink){dump_chunk, NULL};
+    return sim_run(&sc, &c, res);
+}
+
+static void marks_of(const sim_result *res, char *buf, size_t len) { sim_marks_string(&sc, res, buf, len); }
+
+/* main: go b0..b(n-1) (each marks its index), then block until all ran. */
+static void build_spawn_n_then_block(int n) {
+    sb_begin(&sc, 1);
+    int wg = sb_wg(&sc, "wg");
+    int bodies[16];
+    for (int i = 0; i < n; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "b%d", i);
+        bodies[i] = sb_body(&sc, name);
+        snprintf(name, sizeof name, "%d", i);
+        sb_mark(&sc, name);
+        sb_op(&sc, OP_WGDONE, wg, 0);
+        sb_end_body(&sc);
+    }
+    sb_main(&sc);
+    sb_op(&sc, OP_WGADD, wg, n);
+    for (int i = 0; i < n; i++)
+        sb_op(&sc, OP_GO, bodies[i], 1);
+    sb_op(&sc, OP_WGWAIT, wg, 0);
+    sb_mark(&sc, "done");
+    sb_end_body(&sc);
+}
+
+static void spawn_ten_then_block_runs_runnext_first(void) {
+    build_spawn_n_then_block(10);
+    sim_config cfg = base_cfg();
+    sim_result res;
+    CHECK_EQ(run(&cfg, &res, NULL), OUT_OK);
+    char m[256];
+    marks_of(&res, m, sizeof m);
+    CHECK_STR(m, "9 0 1 2 3 4 5 6 7 8 done");
+    sim_result_free(&res);
+}
+
+static void same_seed_same_digest_in_process(void) {
+    build_spawn_n_then_block(10);
+    sim_config cfg = base_cfg();
+    sim_result a, b;
+    run(&cfg, &a, NULL);
+    run(&cfg, &b, NULL);
+    CHECK(a.digest == b.digest);
+    CHECK_EQ(a.events, b.events);
+    CHECK(a.events > 20);
+    sim_result_free(&a);
+    sim_result_free(&b);
+}
+
+/* 300 spawns at GOMAXPROCS=1: the 258th kick finds the local queue full
+ * and runqputslow moves 128 queued Gs plus the kicked one (129). */
+static void runqput_overflow_moves_half_plus_one_to_global(void) {
+    sb_begin(&sc, 1);
+    int wg = sb_wg(&sc, "wg");
+    int w = sb_body(&sc, "w");
+    sb_op(&sc, OP_WGDONE, wg, 0);
+    sb_end_body(&sc);
+    sb_main(&sc);
+    sb_op(&sc, OP_WGADD, wg, 300);
+    sb_op(&sc, OP_GO, w, 300);
+    sb_op(&sc, OP_WGWAIT, wg, 0);
+    sb_end_body(&sc);
+    sim_config cfg = base_cfg();
+    sim_result res;
+    capture cap = {0};
+    CHECK_EQ(run(&cfg, &res, &cap), OUT_OK);
+    CHECK_EQ(capture_count(&cap, EV_RUNQPUTSLOW), 1);
+    long i = capture_find(&cap, EV_RUNQPUTSLOW, 0);
+    CHECK_EQ(cap.ev[i].a[1], 129);
+    long b = capture_find(&cap, EV_GLOBRUNQPUTBATCH, (size_t)i);
+    CHECK(b > i);
+    CHECK_EQ(cap.ev[b].a[1], 129);
+    capture_free(&cap);
+    sim_result_free(&res);
+}
+
+/* Gosched puts the G on the global queue; the P takes it back from there. */
+static void gosched_goes_through_global_queue(void) {
+    sb_begin(&sc, 1);
+    sb_main(&sc);
+    sb_op(&sc, OP_GOSCHED, 0, 0);
+    sb_end_body(&sc);
+    sim_config cfg = base_cfg();
+    sim_result res;
+    capture cap = {0};
+    CHECK_EQ(run(&cfg, &res, &cap), OUT_OK);
+    long gs = capture_find(&cap, EV_GOSCHED, 0);
+    CHECK(gs >= 0);
+    CHECK_EQ(cap.ev[gs + 1].kind, EV_GLOBRUNQPUT);
+    long get = capture_find(&cap, EV_GLOBRUNQGET, (size_t)gs);
+    CHECK(get > gs);
+    CHECK_EQ(cap.ev[get].a[0], cap.ev[gs].a[0]);
+    capture_free(&cap);
+    sim_result_free(&res);
+}
+
+/* Three receivers block on c; close wakes them LIFO into runnext, so the
+ * last readied (the first to block) runs first. */
+static void close_readies_waiters_in_reverse(void) {
+    sb_begin(&sc, 1);
+    int c = sb_chan(&sc, "c", 0);
+    int wg = sb_wg(&sc, "wg");
+    int r[3];
+    for (int i = 0; i < 3; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "r%d", i);
+        r[i] = sb_body(&sc, name);
+        sb_op(&sc, OP_RECV, c, 0);
+        sb_mark(&sc, name);
+        sb_op(&sc, OP_WGDONE, wg, 0);
+        sb_end_body(&sc);
+    }
+    sb_main(&sc);
+    sb_op(&sc, OP_WGADD, wg, 3);
+    for (int i = 0; i < 3; i++)
+        sb_op(&sc, OP_GO, r[i], 1);
+    sb_op(&sc, OP_SLEEP, 0, 1000000);
+    sb_op(&sc, OP_CLOSE, c, 0);
+    sb_op(&sc, OP_WGWAIT, wg, 0);
+    sb_end_body(&sc);
+    sim_config cfg = base_cfg();
+    sim_result res;
+    CHECK_EQ(run(&cfg, &res, NULL), OUT_OK);
+    char m[64];
+    marks_of(&res, m, sizeof m);
+    /* block order r2 r0 r1 (runnext first); close readies r1, r0, r2 */
+    CHECK_STR(m, "r2 r1 r0");
+    sim_result_free(&res);
+}
+
+static void receive_with_no_sender_is_go_deadlock(void) {
+    sb_begin(&sc, 1);
+    int c = sb_chan(&sc, "c", 0);
+    sb_main(&sc);
+    sb_op(&sc, OP_RECV, c, 0);
+    sb_end_body(&sc);
+    sim_config cfg = base_cfg();
+    sim_result res;
+    CHECK_EQ(run(&cfg, &res, NULL), OUT_DEADLOCK);
+    CHECK_STR(res.message, "all goroutines are asleep - deadlock!");
+    sim_result_free(&res);
+}
+
+static void sleeps_wake_in_deadline_order(void) {
+    sb_begin(&sc, 1);
+    int wg = sb_wg(&sc, "wg");
+    int64_t ms[3] = {3, 1, 2};
+    int b[3];
+    for (int i = 0; i < 3; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "s%d", (int)ms[i]);
+        b[i] = sb_body(&sc, name);
+        sb_op(&sc, OP_SLEEP, 0, ms[i] * 1000000);
+        sb_mark(&sc, name);
+        sb_op(&sc, OP_WGDONE, wg, 0);
+        sb_end_body(&sc);
+    }
+    sb_main(&sc);
+    sb_op(&sc, OP_WGADD, wg, 3);
+    for (int i = 0; i < 3; i++)
+        sb_op(&sc, OP_GO, b[i], 1);
+    sb_op(&sc, OP_WGWAIT, wg, 0);
+    sb_end_body(&sc);
+    sim_config cfg = base_cfg();
+    sim_result res;
+    capture cap = {0};
+    CHECK_EQ(run(&cfg, &res, &cap), OUT_OK);
+    char m[64];
+    marks_of(&res, m, sizeof m);
+    CHECK_STR(m, "s1 s2 s3");
+    CHECK_EQ(capture_count(&cap, EV_TIMER_FIRE), 3);
+    CHECK(res.end_time_ns >= 3000000);
+    capture_free(&cap);
+    sim_result_free(&res);
+}
+
+/* A G in a long syscall: sysmon retakes its P and hands it off so the
+ * other G runs before the syscall returns. */
+static void sysmon_retakes_p_from_long_syscall(void) {
+    sb_begin(&sc, 1);
+    int wg = sb_wg(&sc, "wg");
+    int s = sb_body(&sc, "sys");
+    sb_op(&sc, OP_SYSCALL, 0, 5000000);
+    sb_mark(&sc, "sys_done");
+    sb_op(&sc, OP_WGDONE, wg, 0);
+    sb_end_body(&sc);
+    int o = sb_body(&sc, "other");
+    sb_mark(&sc, "other");
+    sb_op(&sc, OP_WGDONE, wg, 0);
+    sb_end_body(&sc);
+    sb_main(&sc);
+    sb_op(&sc, OP_WGADD, wg, 2);
+    sb_op(&sc, OP_GO, o, 1);
+    sb_op(&sc, OP_GO, s, 1);
+    sb_op(&sc, OP_WGWAIT, wg, 0);
+    sb_end_body(&sc);
+    sim_config cfg = base_cfg();
+    sim_result res;
+    capture cap = {0};
+    CHECK_EQ(run(&cfg, &res, &cap), OUT_OK);
+    char m[64];
+    marks_of(&res, m, sizeof m);
+    CHECK_STR(m, "other sys_done");
+    long rt = capture_find(&cap, EV_RETAKE, 0);
+    CHECK(rt >= 0);
+    CHECK_EQ(cap.ev[rt].a[1], 1);   /* syscall handoff */
+    capture_free(&cap);
+    sim_result_free(&res);
+}
+
+/* Two CPU-bound Gs at GOMAXPROCS=1: sysmon preempts a G that has run
+ * 10ms without a scheduling event (forcePreemptNS), and each preemption
+ * sends the G to the global queue. */
+static void sysmon_preempts_long_running_g(void) {
+    sb_begin(&sc, 1);
+    int wg = sb_wg(&sc, "wg");
+    int a = sb_body(&sc, "a");
+    sb_op(&sc, OP_WORK, 0, 30000000);
+    sb_mark(&sc, "a");
+    sb_op(&sc, OP_WGDONE, wg, 0);
+    sb_end_body(&sc);
+    int b = sb_body(&sc, "b");
+    sb_op(&sc, OP_WORK, 0, 30000000);
+    sb_mark(&sc, "b");
+    sb_op(&sc, OP_WGDONE, wg, 0);
+    sb_end_body(&sc);
+    sb_main(&sc);
+    sb_op(&sc, OP_WGADD, wg, 2);
+    sb_op(&sc, OP_GO, a, 1);
+    sb_op(&sc, OP_GO, b, 1);
+    sb_op(&sc, OP_WGWAIT, wg, 0);
+    sb_end_body(&sc);
+    sim_config cfg = base_cfg();
+    sim_result res;
+    capture cap = {0};
+    CHECK_EQ(run(&cfg, &res, &cap), OUT_OK);
+    size_t n = 0;
+    for (size_t i = 0; i < cap.n; i++) {
+        if (cap.ev[i].kind != EV_PREEMPT)
+            continue;
+        CHECK_EQ(cap.ev[i].a[1], PREEMPT_SYSMON);
+        CHECK_EQ(cap.ev[i + 1].kind, EV_GLOBRUNQPUT);
+        CHECK(cap.ev[i].time >= 10000000);
+        n++;
+    }
+    CHECK(n >= 2);   /* each G is preempted at least once */
+    CHECK(res.end_time_ns >= 60000000);
+    capture_free(&cap);
+    sim_result_free(&res);
+}
+
+/* GOMAXPROCS 4 -> 2 at run time: procresize(4, 2), Ps 2 and 3 dead. */
+static void gomaxprocs_shrink_destroys_ps(void) {
+    sb_begin(&sc, 4);
+    int wg = sb_wg(&sc, "wg");
+    int w = sb_body(&sc, "w");
+    sb_op(&sc, OP_WORK, 0, 100000);
+    sb_op(&sc, OP_WGDONE, wg, 0);
+    sb_end_body(&sc);
+    sb_main(&sc);
+    sb_op(&sc, OP_WGADD, wg, 20);
+    sb_op(&sc, OP_GO, w, 20);
+    sb_op(&sc, OP_GOMAXPROCS, 0, 2);
+    sb_op(&sc, OP_WGWAIT, wg, 0);
+    sb_end_body(&sc);
+    sim_config cfg = base_cfg();
+    cfg.check = true;
+    sim_result res;
+    capture cap = {0};
+    CHECK_EQ(run(&cfg, &res, &cap), OUT_OK);
+    bool seen = false;
+    for (size_t i = 0; i < cap.n; i++)
+        if (cap.ev[i].kind == EV_PROCRESIZE && cap.ev[i].a[0] == 4 && cap.ev[i].a[1] == 2)
+            seen = true;
+    CHECK(seen);
+    CHECK(capture_count(&cap, EV_STW_START) == 1);
+    capture_free(&cap);
+    sim_result_free(&res);
+}
+
+/* A mixed workload at GOMAXPROCS=4: workers pull jobs from a buffered
+ * channel, compute, sleep, make syscalls, take a mutex, reply on an
+ * unbuffered channel; main changes GOMAXPROCS while they run. */
+static void build_mixed(int procs, int workers) {
+    sb_begin(&sc, procs);
+    int jobs = sb_chan(&sc, "jobs", 8);
+    int done = sb_chan(&sc, "done", 0);
+    int mu = sb_mutex(&sc, "mu");
+    int wg = sb_wg(&sc, "wg");
+    int w = sb_body(&sc, "worker");
+    sb_open(&sc, OP_LOOP, 0, 3);
+    sb_op(&sc, OP_RECV, jobs, 0);
+    sb_op(&sc, OP_WORK, 0, 20000);
+    sb_op(&sc, OP_LOCK, mu, 0);
+    sb_op(&sc, OP_GOSCHED, 0, 0);
+    sb_op(&sc, OP_UNLOCK, mu, 0);
+    sb_op(&sc, OP_SLEEP, 0, 50000);
+    sb_op(&sc, OP_SYSCALL, 0, 30000);
+    sb_close(&sc);
+    sb_op(&sc, OP_SEND, done, 0);
+    sb_op(&sc, OP_WGDONE, wg, 0);
+    sb_end_body(&sc);
+    int feeder = sb_body(&sc, "feeder");
+    sb_open(&sc, OP_LOOP, 0, 3 * workers);
+    sb_op(&sc, OP_SEND, jobs, 0);
+    sb_close(&sc);
+    sb_end_body(&sc);
+    sb_main(&sc);
+    sb_op(&sc, OP_WGADD, wg, workers);
+    sb_op(&sc, OP_GO, w, workers);
+    sb_op(&sc, OP_GO, feeder, 1);
+    sb_open(&sc, OP_LOOP, 0, workers);
+    sb_op(&sc, OP_RECV, done, 0);
+    sb_close(&sc);
+    sb_op(&sc, OP_WGWAIT, wg, 0);
+    sb_mark(&sc, "end");
+    sb_end_body(&sc);
+    sb_event(&sc, 200000, procs > 1 ? procs / 2 : 2);
+    sb_event(&sc, 400000, procs);
+}
+
+/* GMP_TEST_SEEDS=N widens the seed sweep (stress runs). */
+static uint64_t seed_count(uint64_t dflt) {
+    const char *e = getenv("GMP_TEST_SEEDS");
+    return e != NULL ? strtoull(e, NULL, 10) : dflt;
+}
+
+static void mixed_workload_holds_every_invariant(void) {
+    uint64_t nseeds = seed_count(12);
+    for (uint64_t seed = 1; seed <= nseeds; seed++) {
+        build_mixed((int)(seed % 6) + 1, (int)(seed % 50) + 5);
+        sim_config cfg = base_cfg();
+        cfg.check = true;
+        cfg.seed = seed;
+        cfg.stall_den = seed % 3 == 0 ? 0 : 16;
+        cfg.preempt_den = seed % 2 ? 8 : 0;
+        cfg.strategy = seed % 4 == 1 ? STRAT_PCT : seed % 4 == 2 ? STRAT_RR : STRAT_RANDOM;
+        sim_result res;
+        int o = run(&cfg, &res, NULL);
+        if (o != OUT_OK)
+            fprintf(stderr, "seed %llu: %s: %s\n", (unsigned long long)seed, sim_outcome_name(o), res.message);
+        CHECK_EQ(o, OUT_OK);
+        CHECK(res.checks > 100);
+        sim_result_free(&res);
+    }
+}
+
+/* ---- mutants: each seeded bug is caught by the invariant it breaks ---- */
+
+/* Run seeds 1..n in checking mode (with OS stalls and injected
+ * preemptions); return the first seed whose run violates `inv`, or 0. */
+static uint64_t first_violating_seed(int mutant, int inv, uint64_t n) {
+    for (uint64_t seed = 1; seed <= n; seed++) {
+        sim_config cfg = base_cfg();
+        cfg.check = true;
+        cfg.seed = seed;
+        cfg.rt.mutant = mutant;
+        cfg.stall_den = seed > 1 ? 32 : 0;
+        sim_result res;
+        int o = run(&cfg, &res, NULL);
+        int got = res.invariant;
+        sim_result_free(&res);
+        if (o == OUT_INVARIANT && got == inv)
+            return seed;
+    }
+    return 0;
+}
+
+static void build_spawn_storm(void) {
+    sb_begin(&sc, 1);
+    int wg = sb_wg(&sc, "wg");
+    int w = sb_body(&sc, "w");
+    sb_op(&sc, OP_WGDONE, wg, 0);
+    sb_end_body(&sc);
+    sb_main(&sc);
+    sb_op(&sc, OP_WGADD, wg, 300);
+    sb_op(&sc, OP_GO, w, 300);
+    sb_op(&sc, OP_WGWAIT, wg, 0);
+    sb_end_body(&sc);
+}
+
+static void mutant_runqputslow_forgets_g_breaks_conservation(void) {
+    build_spawn_storm();
+    CHECK_EQ(first_violating_seed(MUT_NONE, INV_CONSERVATION, 3), 0);
+    CHECK_EQ(first_violating_seed(MUT_RUNQPUTSLOW_FORGETS_G, INV_CONSERVATION, 1), 1);
+}
+
+/* GOMAXPROCS=2: main readies a receiver into its own runnext and keeps
+ * computing; with ready() skipping wakep, P1 stays idle beside it while
+ * every other M is parked. */
+static void build_ready_then_compute(void) {
+    sb_begin(&sc, 2);
+    int c = sb_chan(&sc, "c", 0);
+    int r = sb_body(&sc, "r");
+    sb_op(&sc, OP_RECV, c, 0);
+    sb_mark(&sc, "r");
+    sb_end_body(&sc);
+    sb_main(&sc);
+    sb_op(&sc, OP_GO, r, 1);
+    sb_op(&sc, OP_SLEEP, 0, 100000);
+    sb_op(&sc, OP_WORK, 0, 1000000);   /* let the Ms woken with main park again */
+    sb_op(&sc, OP_SEND, c, 0);
+    sb_op(&sc, OP_WORK, 0, 5000000);
+    sb_mark(&sc, "main");
+    sb_end_body(&sc);
+}
+
+static void mutant_ready_skips_wakep_breaks_work_conservation(void) {
+    build_ready_then_compute();
+    CHECK_EQ(first_violating_seed(MUT_NONE, INV_WORK_CONSERVATION, 5), 0);
+    CHECK(first_violating_seed(MUT_READY_SKIPS_WAKEP, INV_WORK_CONSERVATION, 5) != 0);
+}
+
+/* Spawners on both Ps leave a child in runnext while they compute; main
+ * then shrinks GOMAXPROCS to 1, destroying P1. */
+static void build_shrink_with_runnext(void) {
+    sb_begin(&sc, 2);
+    int child = sb_body(&sc, "child");
+    sb_mark(&sc, "child");
+    sb_end_body(&sc);
+    int spawner = sb_body(&sc, "spawner");
+    sb_op(&sc, OP_GO, child, 1);
+    sb_op(&sc, OP_WORK, 0, 2000000);
+    sb_end_body(&sc);
+    sb_main(&sc);
+    sb_op(&sc, OP_GO, spawner, 2);
+    sb_op(&sc, OP_SLEEP, 0, 200000);
+    sb_op(&sc, OP_GOMAXPROCS, 0, 1);
+    sb_op(&sc, OP_SLEEP, 0, 10000000);
+    sb_end_body(&sc);
+}
+
+static void mutant_procresize_drops_runnext_breaks_conservation(void) {
+    build_shrink_with_runnext();
+    CHECK_EQ(first_violating_seed(MUT_NONE, INV_CONSERVATION, 20), 0);
+    CHECK(first_violating_seed(MUT_PROCRESIZE_DROPS_RUNNEXT, INV_CONSERVATION, 20) != 0);
+}
+
+/* ---- white-box: stack switches land on the right stacks ---- */
+
+static bool on_stack(const g *gp) {
+    volatile char here;
+    uintptr_t a = (uintptr_t)&here;
+    return a >= gp->stack.lo && a < gp->stack.hi;
+}
+
+static int probes;
+
+static void sys_probe(void *gpv) {
+    g *gp = gpv;
+    CHECK(getg() == gp->m->g0);
+    CHECK(on_stack(gp->m->g0));
+    probes++;
+}
+
+static void mcall_probe(g *gp) {
+    CHECK(getg() == gp->m->g0);
+    CHECK(on_stack(gp->m->g0));
+    probes++;
+    gogo(&gp->sched);
+}
+
+static void stacks_main(void *arg) {
+    (void)arg;
+    g *gp = getg();
+    CHECK(gp != gp->m->g0);
+    CHECK(on_stack(gp));
+    systemstack(sys_probe, gp);
+    CHECK(getg() == gp);
+    CHECK(on_stack(gp));
+    mcall(mcall_probe);
+    CHECK(getg() == gp);
+    CHECK(on_stack(gp));
+    probes++;
+}
+
+static void mcall_and_systemstack_return_on_the_right_stacks(void) {
+    sim_config cfg = base_cfg();
+    sim_result res;
+    probes = 0;
+    CHECK_EQ(sim_run_program(stacks_main, NULL, 1, &cfg, &res), OUT_OK);
+    CHECK_EQ(probes, 3);
+    sim_result_free(&res);
+}
+
+#define TESTS(X)                                        \
+    X(spawn_ten_then_block_runs_runnext_first)          \
+    X(same_seed_same_digest_in_process)                 \
+    X(runqput_overflow_moves_half_plus_one_to_global)   \
+    X(gosched_goes_through_global_queue)                \
+    X(close_readies_waiters_in_reverse)                 \
+    X(receive_with_no_sender_is_go_deadlock)            \
+    X(sleeps_wake_in_deadline_order)                    \
+    X(sysmon_retakes_p_from_long_syscall)               \
+    X(sysmon_preempts_long_running_g)                   \
+    X(gomaxprocs_shrink_destroys_ps)                    \
+    X(mixed_workload_holds_every_invariant)             \
+    X(mutant_runqputslow_forgets_g_breaks_conservation) \
+    X(mutant_ready_skips_wakep_breaks_work_conservation) \
+    X(mutant_procresize_drops_runnext_breaks_conservation) \
+    X(mcall_and_systemstack_return_on_the_right_stacks)
+#include "../unit.h"
