@@ -1,0 +1,501 @@
+/*
+ * traces/treader.c: the trace file reader.
+ *
+ * Opening walks the whole file once: header, every chunk (checksum, zstd,
+ * decode, digest), footer, end of file.  Iteration walks the intact chunks
+ * again, so memory stays at one decoded chunk whatever the file's length.
+ * Every length is checked against the bytes that remain and against the
+ * caps in tfile.h before it is used.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+#include <zstd.h>
+
+#include "codec.h"
+#include "tfile_format.h"
+
+/* Bytes read per read(2) call when loading a file. */
+enum { READ_BLOCK_BYTES = 1 << 16 };
+
+typedef struct section_ref {
+    uint32_t id;
+    uint32_t len;
+    size_t off;
+} section_ref;
+
+struct tr_reader {
+    const uint8_t *buf;
+    size_t len;
+    uint8_t *owned;                        /* buf, when the reader loaded it */
+    tr_file_info info;
+    tr_error damage;
+    section_ref secs[TR_SECTIONS_MAX];
+    size_t events_off;                     /* first chunk */
+    size_t events_end;                     /* end of the intact chunks */
+    tr_event *ev;                          /* one decoded chunk */
+    size_t ev_cap;
+    uint8_t *raw;                          /* one decompressed payload */
+    size_t raw_cap;
+    ZSTD_DCtx *dctx;
+    size_t pos;                            /* iteration: next chunk */
+    uint64_t seq;                          /* seq of ev[0] */
+    uint32_t ci, cn;                       /* next index in ev, events in ev */
+};
+
+/* ---- header ---- */
+
+static int check_magic_and_version(const uint8_t *b, size_t len, tr_error *err) {
+    size_t n = len < TR_MAGIC_BYTES ? len : TR_MAGIC_BYTES;
+    if (memcmp(b, TR_MAGIC, n) != 0)
+        return tr_fail(err, TR_ERR_MAGIC, 0, "not a gmpsim trace (no GMPTRACE magic)");
+    if (len < HDR_FIXED_BYTES)
+        return tr_fail(err, TR_ERR_TRUNCATED, len, "file ends inside the header (%zu bytes)", len);
+    unsigned v = get_u16(b + HDR_VERSION_AT);
+    if (v != TR_FORMAT_VERSION)
+        return tr_fail(err, TR_ERR_VERSION, HDR_VERSION_AT, "format version %u, this reader reads version %d",
+                       v, TR_FORMAT_VERSION);
+    return TR_OK;
+}
+
+static int read_sections(tr_reader *r, size_t *pos, tr_error *err) {
+    uint32_t n = get_u16(r->buf + HDR_NSECTIONS_AT);
+    if (n > TR_SECTIONS_MAX)
+        return tr_fail(err, TR_ERR_LIMIT, HDR_NSECTIONS_AT, "%u sections, at most %d", n, TR_SECTIONS_MAX);
+    size_t o = HDR_FIXED_BYTES;
+    for (uint32_t i = 0; i < n; i++) {
+        if (r->len - o < SEC_HEAD_BYTES)
+            return tr_fail(err, TR_ERR_TRUNCATED, r->len, "file ends inside the head of section %u", i);
+        uint32_t id = get_u32(r->buf + o), slen = get_u32(r->buf + o + 4);
+        if (slen > TR_SECTION_BYTES_MAX)
+            return tr_fail(err, TR_ERR_LIMIT, o + 4, "section %u is %u bytes, at most %d", i, slen,
+                           TR_SECTION_BYTES_MAX);
+        o += SEC_HEAD_BYTES;
+        if (r->len - o < slen)
+            return tr_fail(err, TR_ERR_TRUNCATED, r->len, "file ends inside section %u", i);
+        r->secs[i] = (section_ref){.id = id, .len = slen, .off = o};
+        o += slen;
+    }
+    r->info.nsections = n;
+    *pos = o;
+    return TR_OK;
+}
+
+static int check_header_sum_and_ids(tr_reader *r, size_t end, tr_error *err) {
+    if (r->len - end < CHECKSUM_BYTES)
+        return tr_fail(err, TR_ERR_TRUNCATED, r->len, "file ends inside the header checksum");
+    if (get_u32(r->buf + end) != XXH32(r->buf, end, 0))
+        return tr_fail(err, TR_ERR_CHECKSUM, end, "header checksum mismatch");
+    for (uint32_t i = 0; i < r->info.nsections; i++)
+        for (uint32_t j = 0; j < i; j++)
+            if (r->secs[i].id == r->secs[j].id)
+                return tr_fail(err, TR_ERR_MALFORMED, r->secs[i].off, "section %u repeats an id", i);
+    return TR_OK;
+}
+
+static int read_header(tr_reader *r, tr_error *err) {
+    int rc = check_magic_and_version(r->buf, r->len, err);
+    size_t end = 0;
+    if (rc == TR_OK)
+        rc = read_sections(r, &end, err);
+    if (rc == TR_OK)
+        rc = check_header_sum_and_ids(r, end, err);
+    if (rc != TR_OK)
+        return rc;
+    r->info.version = TR_FORMAT_VERSION;
+    r->events_off = end + CHECKSUM_BYTES;
+    return TR_OK;
+}
+
+/* ---- chunks ---- */
+
+typedef struct chunk_head {
+    unsigned codec, reserved;
+    uint32_t nevents, raw_len, stored_len;
+    uint64_t first_seq;
+} chunk_head;
+
+static chunk_head parse_chunk_head(const uint8_t *h) {
+    return (chunk_head){
+        .codec = h[CHUNK_CODEC_AT],
+        .reserved = get_u16(h + CHUNK_RESERVED_AT),
+        .nevents = get_u32(h + CHUNK_NEVENTS_AT),
+        .first_seq = get_u64(h + CHUNK_FIRST_SEQ_AT),
+        .raw_len = get_u32(h + CHUNK_RAW_LEN_AT),
+        .stored_len = get_u32(h + CHUNK_STORED_LEN_AT),
+    };
+}
+
+/* Lengths against the caps, then against the bytes left, then the checksum. */
+static int check_chunk_frame(const tr_reader *r, size_t at, uint32_t idx, const chunk_head *c, tr_error *err) {
+    size_t left = r->len - at;
+    if (left < CHUNK_HEAD_BYTES)
+        return tr_fail(err, TR_ERR_TRUNCATED, r->len, "chunk %u at byte %zu: file ends inside its head", idx, at);
+    if (c->nevents == 0 || c->nevents > TR_FILE_CHUNK_EVENTS_MAX)
+        return tr_fail(err, TR_ERR_LIMIT, at, "chunk %u at byte %zu: %u events (1..%d)", idx, at, c->nevents,
+                       TR_FILE_CHUNK_EVENTS_MAX);
+    if (c->raw_len < c->nevents || c->raw_len > (uint64_t)c->nevents * TR_EVENT_BYTES_MAX)
+        return tr_fail(err, TR_ERR_LIMIT, at, "chunk %u at byte %zu: %u encoded bytes cannot hold %u events",
+                       idx, at, c->raw_len, c->nevents);
+    if (c->stored_len == 0 || c->stored_len > c->raw_len)
+        return tr_fail(err, TR_ERR_LIMIT, at, "chunk %u at byte %zu: stored length %u (1..%u)", idx, at,
+                       c->stored_len, c->raw_len);
+    if (left - CHUNK_HEAD_BYTES < (uint64_t)c->stored_len + CHECKSUM_BYTES)
+        return tr_fail(err, TR_ERR_TRUNCATED, r->len, "chunk %u at byte %zu: file ends inside it", idx, at);
+    size_t body = CHUNK_HEAD_BYTES + c->stored_len;
+    if (get_u32(r->buf + at + body) != XXH32(r->buf + at, body, 0))
+        return tr_fail(err, TR_ERR_CHECKSUM, at, "chunk %u at byte %zu: checksum mismatch", idx, at);
+    return TR_OK;
+}
+
+static int check_chunk_fields(size_t at, uint32_t idx, const chunk_head *c, uint64_t seq, tr_error *err) {
+    if (c->reserved != 0 || c->codec > CODEC_ZSTD)
+        return tr_fail(err, TR_ERR_MALFORMED, at, "chunk %u at byte %zu: unknown codec %u or reserved bits", idx,
+                       at, c->codec);
+    if (c->codec == CODEC_RAW && c->stored_len != c->raw_len)
+        return tr_fail(err, TR_ERR_MALFORMED, at, "chunk %u at byte %zu: raw chunk with two lengths", idx, at);
+    if (c->first_seq != seq)
+        return tr_fail(err, TR_ERR_MALFORMED, at, "chunk %u at byte %zu: starts at event %llu, expected %llu",
+                       idx, at, (unsigned long long)c->first_seq, (unsigned long long)seq);
+    if (seq + c->nevents > TR_FILE_EVENTS_MAX)
+        return tr_fail(err, TR_ERR_LIMIT, at, "chunk %u at byte %zu: more than %llu events in the file", idx,
+                       at, (unsigned long long)TR_FILE_EVENTS_MAX);
+    return TR_OK;
+}
+
+static bool grow(void **p, size_t *cap, size_t need, size_t elem) {
+    if (*cap >= need)
+        return true;
+    void *q = realloc(*p, need * elem);
+    if (q == NULL)
+        return false;
+    *p = q;
+    *cap = need;
+    return true;
+}
+
+/* The encoded events of a chunk: the stored bytes, or zstd's output. */
+static int chunk_payload(tr_reader *r, size_t at, uint32_t idx, const chunk_head *c, const uint8_t **raw,
+                         tr_error *err) {
+    const uint8_t *stored = r->buf + at + CHUNK_HEAD_BYTES;
+    if (c->codec == CODEC_RAW) {
+        *raw = stored;
+        return TR_OK;
+    }
+    /* Exactly one standard frame (no skippable or legacy frames) that
+     * declares the raw length. */
+    if (c->stored_len < 4 || get_u32(stored) != ZSTD_MAGICNUMBER ||
+        ZSTD_findFrameCompressedSize(stored, c->stored_len) != c->stored_len ||
+        ZSTD_getFrameContentSize(stored, c->stored_len) != c->raw_len)
+        return tr_fail(err, TR_ERR_MALFORMED, at, "chunk %u at byte %zu: not one zstd frame of %u bytes", idx, at,
+                       c->raw_len);
+    if (!grow((void **)&r->raw, &r->raw_cap, c->raw_len, 1))
+        return tr_fail(err, TR_ERR_NOMEM, at, "out of memory for chunk %u", idx);
+    size_t got = ZSTD_decompressDCtx(r->dctx, r->raw, c->raw_len, stored, c->stored_len);
+    if (ZSTD_isError(got) || got != c->raw_len)
+        return tr_fail(err, TR_ERR_MALFORMED, at, "chunk %u at byte %zu: zstd: %s", idx, at,
+                       ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short frame");
+    *raw = r->raw;
+    return TR_OK;
+}
+
+static int decode_events(tr_reader *r, size_t at, uint32_t idx, const chunk_head *c, const uint8_t *raw,
+                         tr_error *err) {
+    if (!grow((void **)&r->ev, &r->ev_cap, c->nevents, sizeof(tr_event)))
+        return tr_fail(err, TR_ERR_NOMEM, at, "out of memory for chunk %u", idx);
+    tr_codec_state cs;
+    tr_codec_reset(&cs);
+    size_t pos = 0;
+    for (uint32_t i = 0; i < c->nevents; i++) {
+        size_t used = 0;
+        const char *why = "";
+        int rc = tr_decode_event(&cs, raw + pos, c->raw_len - pos, &used, &r->ev[i], &why);
+        if (rc != TR_DECODE_OK)
+            return tr_fail(err, rc == TR_DECODE_KIND ? TR_ERR_KIND : TR_ERR_MALFORMED, at,
+                           "chunk %u at byte %zu, event %llu: %s", idx, at,
+                           (unsigned long long)(c->first_seq + i), why);
+        pos += used;
+    }
+    if (pos != c->raw_len)
+        return tr_fail(err, TR_ERR_MALFORMED, at, "chunk %u at byte %zu: %zu bytes after its last event", idx, at,
+                       (size_t)c->raw_len - pos);
+    return TR_OK;
+}
+
+/* Check and decode the chunk at byte `at` (its events go to r->ev); on
+ * success *next is the byte after it. */
+static int read_chunk(tr_reader *r, size_t at, uint32_t idx, uint64_t seq, size_t *next, uint32_t *n,
+                      tr_error *err) {
+    chunk_head c = {0};
+    if (r->len - at >= CHUNK_HEAD_BYTES)
+        c = parse_chunk_head(r->buf + at);
+    const uint8_t *raw = NULL;
+    int rc = check_chunk_frame(r, at, idx, &c, err);
+    if (rc == TR_OK)
+        rc = check_chunk_fields(at, idx, &c, seq, err);
+    if (rc == TR_OK)
+        rc = chunk_payload(r, at, idx, &c, &raw, err);
+    if (rc == TR_OK)
+        rc = decode_events(r, at, idx, &c, raw, err);
+    if (rc != TR_OK)
+        return rc;
+    *next = at + CHUNK_HEAD_BYTES + c.stored_len + CHECKSUM_BYTES;
+    *n = c.nevents;
+    return TR_OK;
+}
+
+/* ---- footer ---- */
+
+static int read_footer(tr_reader *r, size_t at, tr_error *err) {
+    if (r->len - at < FOOTER_BYTES)
+        return tr_fail(err, TR_ERR_TRUNCATED, r->len, "file ends inside the footer at byte %zu", at);
+    const uint8_t *f = r->buf + at;
+    if (f[1] != 0 || f[2] != 0 || f[3] != 0)
+        return tr_fail(err, TR_ERR_MALFORMED, at, "footer at byte %zu: reserved bytes set", at);
+    r->info.has_footer = true;
+    r->info.footer_events = get_u64(f + FOOTER_NEVENTS_AT);
+    r->info.footer_digest = get_u64(f + FOOTER_DIGEST_AT);
+    if (r->info.footer_events != r->info.events)
+        return tr_fail(err, TR_ERR_DIGEST, at, "footer says %llu events, the chunks hold %llu",
+                       (unsigned long long)r->info.footer_events, (unsigned long long)r->info.events);
+    if (r->info.footer_digest != r->info.digest)
+        return tr_fail(err, TR_ERR_DIGEST, at, "footer digest %016llx, the events hash to %016llx",
+                       (unsigned long long)r->info.footer_digest, (unsigned long long)r->info.digest);
+    if (at + FOOTER_BYTES != r->len)
+        return tr_fail(err, TR_ERR_TRAILING, at + FOOTER_BYTES, "%zu bytes after the footer",
+                       r->len - at - FOOTER_BYTES);
+    return TR_OK;
+}
+
+/* ---- the validating walk ---- */
+
+/* Every chunk then the footer; info gets the intact prefix. */
+static int walk(tr_reader *r, XXH3_state_t *xs, tr_error *err) {
+    size_t at = r->events_off;
+    /* Each record takes at least one byte, so the walk ends within len steps. */
+    for (;;) {
+        r->events_end = at;
+        r->info.events_bytes = at - r->events_off;
+        r->info.digest = XXH3_64bits_digest(xs);
+        if (at == r->len)
+            return tr_fail(err, TR_ERR_TRUNCATED, at, "file ends after %u chunks, without a footer",
+                           r->info.chunks);
+        if (r->buf[at] == FOOTER_MARKER)
+            return read_footer(r, at, err);
+        if (r->buf[at] != CHUNK_MARKER)
+            return tr_fail(err, TR_ERR_MALFORMED, at, "byte %zu: 0x%02x is neither a chunk nor the footer", at,
+                           r->buf[at]);
+        size_t next = 0;
+        uint32_t n = 0;
+        int rc = read_chunk(r, at, r->info.chunks, r->info.events, &next, &n, err);
+        if (rc != TR_OK)
+            return rc;
+        assert(next > at && next <= r->len);
+        XXH3_64bits_update(xs, r->ev, (size_t)n * sizeof(tr_event));
+        r->info.chunks_zstd += r->buf[at + CHUNK_CODEC_AT] == CODEC_ZSTD;
+        r->info.chunks++;
+        r->info.events += n;
+        at = next;
+    }
+}
+
+static int validate(tr_reader *r, int mode, tr_error *err) {
+    int rc = read_header(r, err);
+    if (rc != TR_OK)
+        return rc;
+    r->dctx = ZSTD_createDCtx();
+    XXH3_state_t *xs = XXH3_createState();
+    if (r->dctx == NULL || xs == NULL ||
+        ZSTD_isError(ZSTD_DCtx_setParameter(r->dctx, ZSTD_d_windowLogMax, ZSTD_WINDOW_LOG_MAX))) {
+        XXH3_freeState(xs);
+        return tr_fail(err, TR_ERR_NOMEM, 0, "out of memory for the reader");
+    }
+    XXH3_64bits_reset(xs);
+    tr_error damage = {0};
+    rc = walk(r, xs, &damage);
+    XXH3_freeState(xs);
+    if (rc == TR_ERR_NOMEM || (rc != TR_OK && mode != TR_READ_PREFIX)) {
+        if (err != NULL)
+            *err = damage;
+        return rc;
+    }
+    r->damage = damage;
+    tr_reader_rewind(r);
+    return TR_OK;
+}
+
+/* ---- open and close ---- */
+
+tr_reader *tr_reader_open_mem(const void *buf, size_t len, int mode, tr_error *err) {
+    assert(buf != NULL || len == 0);
+    if (err != NULL)
+        memset(err, 0, sizeof *err);
+    tr_reader *r = calloc(1, sizeof *r);
+    if (r == NULL) {
+        tr_fail(err, TR_ERR_NOMEM, 0, "out of memory for the reader");
+        return NULL;
+    }
+    static const uint8_t empty[1];
+    r->buf = len > 0 ? buf : empty;
+    r->len = len;
+    r->info.file_bytes = len;
+    if (validate(r, mode, err) != TR_OK) {
+        tr_reader_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* The whole file, at most TR_FILE_BYTES_MAX bytes, in one malloc'd buffer. */
+static int load_file(const char *path, uint8_t **out, size_t *out_len, tr_error *err) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return tr_fail(err, TR_ERR_IO, 0, "cannot open %s: %s", path, strerror(errno));
+    uint8_t *b = NULL;
+    size_t len = 0, cap = 0;
+    int rc = TR_OK;
+    for (;;) {
+        if (cap - len < READ_BLOCK_BYTES) {
+            if (cap >= TR_FILE_BYTES_MAX + (size_t)READ_BLOCK_BYTES) {
+                rc = tr_fail(err, TR_ERR_LIMIT, len, "%s is larger than %zu bytes", path, TR_FILE_BYTES_MAX);
+                break;
+            }
+            size_t ncap = cap ? cap * 2 : READ_BLOCK_BYTES * 4;
+            uint8_t *nb = realloc(b, ncap);
+            if (nb == NULL) {
+                rc = tr_fail(err, TR_ERR_NOMEM, len, "out of memory reading %s", path);
+                break;
+            }
+            b = nb;
+            cap = ncap;
+        }
+        ssize_t got = read(fd, b + len, cap - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            rc = tr_fail(err, TR_ERR_IO, len, "reading %s: %s", path, strerror(errno));
+            break;
+        }
+        if (got == 0)
+            break;
+        len += (size_t)got;
+        if (len > TR_FILE_BYTES_MAX) {
+            rc = tr_fail(err, TR_ERR_LIMIT, len, "%s is larger than %zu bytes", path, TR_FILE_BYTES_MAX);
+            break;
+        }
+    }
+    close(fd);
+    if (rc != TR_OK) {
+        free(b);
+        return rc;
+    }
+    *out = b;
+    *out_len = len;
+    return TR_OK;
+}
+
+tr_reader *tr_reader_open_path(const char *path, int mode, tr_error *err) {
+    if (err != NULL)
+        memset(err, 0, sizeof *err);
+    uint8_t *b = NULL;
+    size_t len = 0;
+    if (load_file(path, &b, &len, err) != TR_OK)
+        return NULL;
+    tr_reader *r = tr_reader_open_mem(b, len, mode, err);
+    if (r == NULL) {
+        free(b);
+        return NULL;
+    }
+    r->owned = b;
+    return r;
+}
+
+void tr_reader_close(tr_reader *r) {
+    if (r == NULL)
+        return;
+    free(r->owned);
+    free(r->ev);
+    free(r->raw);
+    ZSTD_freeDCtx(r->dctx);
+    free(r);
+}
+
+/* ---- queries and iteration ---- */
+
+const tr_error *tr_reader_damage(const tr_reader *r) { return &r->damage; }
+const tr_file_info *tr_reader_info(const tr_reader *r) { return &r->info; }
+
+const void *tr_reader_section_at(const tr_reader *r, uint32_t i, uint32_t *id, size_t *len) {
+    assert(i < r->info.nsections);
+    if (id != NULL)
+        *id = r->secs[i].id;
+    *len = r->secs[i].len;
+    return r->buf + r->secs[i].off;
+}
+
+const void *tr_reader_section(const tr_reader *r, uint32_t id, size_t *len) {
+    for (uint32_t i = 0; i < r->info.nsections; i++)
+        if (r->secs[i].id == id)
+            return tr_reader_section_at(r, i, NULL, len);
+    return NULL;
+}
+
+void tr_reader_rewind(tr_reader *r) {
+    r->pos = r->events_off;
+    r->seq = 0;
+    r->ci = r->cn = 0;
+}
+
+bool tr_reader_next(tr_reader *r, uint64_t *seq, tr_event *e) {
+    if (r->ci == r->cn) {
+        if (r->pos >= r->events_end)
+            return false;
+        r->seq += r->cn;
+        size_t next = 0;
+        uint32_t n = 0;
+        uint32_t idx = 0; /* only for messages, which cannot happen here */
+        int rc = read_chunk(r, r->pos, idx, r->seq, &next, &n, NULL);
+        /* The open walk checked this chunk; memory is the only new failure. */
+        if (rc != TR_OK) {
+            r->pos = r->events_end;
+            r->ci = r->cn = 0;
+            return false;
+        }
+        r->pos = next;
+        r->ci = 0;
+        r->cn = n;
+    }
+    *seq = r->seq + r->ci;
+    *e = r->ev[r->ci++];
+    return true;
+}
+
+int tr_reader_load(tr_reader *r, tr_event **ev, size_t *n, size_t max_events, tr_error *err) {
+    *ev = NULL;
+    *n = 0;
+    uint64_t total = r->info.events;
+    if (total > max_events || total > SIZE_MAX / sizeof(tr_event))
+        return tr_fail(err, TR_ERR_LIMIT, 0, "%llu events, at most %zu can be loaded", (unsigned long long)total,
+                       max_events);
+    tr_event *all = malloc(total > 0 ? (size_t)total * sizeof *all : 1);
+    if (all == NULL)
+        return tr_fail(err, TR_ERR_NOMEM, 0, "out of memory for %llu events", (unsigned long long)total);
+    tr_reader_rewind(r);
+    size_t i = 0;
+    uint64_t seq;
+    while (i < total && tr_reader_next(r, &seq, &all[i]))
+        i++;
+    tr_reader_rewind(r);
+    if (i != total) {
+        free(all);
+        return tr_fail(err, TR_ERR_NOMEM, 0, "out of memory while decoding");
+    }
+    *ev = all;
+    *n = i;
+    return TR_OK;
+}
