@@ -16,16 +16,23 @@ enum { MXCSR_DEFAULT = 0x1f80, X87CW_DEFAULT = 0x037f };
  * r12, rbx, rbp, resume pc; then the entry's return address. */
 enum { FRAME_WORDS = 9 };
 
-void *gmp_ctx_make(uintptr_t stack_hi, gmp_entry_fn entry, void *arg, void *retaddr) {
-    assert(entry != NULL);
+/* Under ASan: how much of the dead region below a fresh frame to
+ * unpoison.  Frames abandoned there (g0 frames left by gogo, a dead
+ * goroutine's frames) never ran their epilogues, so their redzones are
+ * still poisoned; instrumented frames rewrite their own shadow, but
+ * uninstrumented runtime code (ASan's own interceptors) would trip on the
+ * stale poison.  Our deepest call chains stay well within this. */
+enum { ASAN_UNPOISON_BYTES = 256 * 1024 };
+
+void *gmp_ctx_make(const gmp_stack *s, uintptr_t top_in, gmp_entry_fn entry, void *arg, void *retaddr) {
+    assert(entry != NULL && s != NULL && top_in <= s->hi && top_in > s->lo);
     /* The entry's return-address slot must sit at 8 mod 16, as if `call`
      * had pushed it from a 16-byte aligned stack. */
-    uintptr_t top = (stack_hi & ~(uintptr_t)15) - 8;
+    uintptr_t top = (top_in & ~(uintptr_t)15) - 8;
     uintptr_t *f = (uintptr_t *)top - (FRAME_WORDS - 1);
 #if GMP_ASAN
-    /* Frames abandoned on this stack (g0 frames left by gogo, a dead
-     * goroutine's frames) may have left poisoned redzones behind. */
-    __asan_unpoison_memory_region(f, stack_hi - (uintptr_t)f);
+    uintptr_t dead = (uintptr_t)f - s->lo > ASAN_UNPOISON_BYTES ? (uintptr_t)f - ASAN_UNPOISON_BYTES : s->lo;
+    __asan_unpoison_memory_region((void *)dead, top_in - dead);
 #endif
     uint32_t fpctl[2] = {MXCSR_DEFAULT, X87CW_DEFAULT};
     memcpy(&f[0], fpctl, sizeof fpctl);

@@ -62,12 +62,13 @@ extern void (*gmp_goexit_fn)(void);
 void *gmp_ctx_started(void *swap_arg);
 
 /*
- * Build a fresh context at the top of [.., stack_hi): resuming it calls
- * entry(arg, swap_arg) with `retaddr` as entry's return address (gmp_goexit
- * + 1 for goroutines, NULL for contexts whose entry never returns).
- * Returns the saved stack pointer to pass to gmp_swap.
+ * Build a fresh context on stack s, just below `top` (<= s->hi): resuming
+ * it calls entry(arg, swap_arg) with `retaddr` as entry's return address
+ * (gmp_goexit + 1 for goroutines, NULL for contexts whose entry never
+ * returns).  Returns the saved stack pointer to pass to gmp_swap.
+ * Anything on s below top is considered dead (abandoned frames).
  */
-void *gmp_ctx_make(uintptr_t stack_hi, gmp_entry_fn entry, void *arg, void *retaddr);
+void *gmp_ctx_make(const gmp_stack *s, uintptr_t top, gmp_entry_fn entry, void *arg, void *retaddr);
 
 /* Bounds of the host thread's own stack (for switches back to it). */
 const gmp_stack *gmp_host_stack(void);

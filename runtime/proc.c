@@ -75,13 +75,12 @@ static void allgadd(g *gp) {
     allgs[allglen++] = gp;
 }
 
-/* Allocate a G with a stack of stacksize bytes; the stack's lowest word
- * holds a canary that gfput and gfget check. */
+/* Allocate a G with a stack of stacksize bytes and its canary. */
 g *malg(size_t stacksize) {
     g *newg = plat_alloc(sizeof(g));
     if (!gmp_stack_get(stacksize, &newg->stack))
         plat_fatal(RT_FATAL_RESOURCE, "runtime: cannot allocate goroutine stack (out of memory or map count)");
-    *(uint64_t *)newg->stack.lo = 0x5a5a5a5a5a5a5a5aull;
+    *stack_canary(&newg->stack) = STACK_CANARY;
     newg->atomicstatus = _Gidle;
     return newg;
 }

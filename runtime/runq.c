@@ -284,7 +284,7 @@ g *runqsteal(p *pp, p *p2, bool stealRunNextG) {
 void gfput(p *pp, g *gp) {
     if (readgstatus(gp) != _Gdead)
         throw("gfput: bad status (not Gdead)");
-    if (*(uint64_t *)gp->stack.lo != 0x5a5a5a5a5a5a5a5aull)
+    if (*stack_canary(&gp->stack) != STACK_CANARY)
         throw("gfput: stack canary overwritten");
     glist_push(&pp->gFree.list, gp);
     pp->gFree.n++;
@@ -351,7 +351,7 @@ g *gfget(p *pp) {
     xfer_add(getg()->m, gp);            /* in hand until newproc queues it */
     if (readgstatus(gp) != _Gdead)
         throw("gfget: G on free list is not dead");
-    if (*(uint64_t *)gp->stack.lo != 0x5a5a5a5a5a5a5a5aull)
+    if (*stack_canary(&gp->stack) != STACK_CANARY)
         throw("gfget: reused stack corrupted (canary)");
     TRACE(GFGET, GOID(gp), how, refilled);
     return gp;

@@ -60,6 +60,13 @@ enum {
     GFREE_KEEP = 32,
 };
 
+/* The top word of every goroutine stack holds this canary; gfput and
+ * gfget check it, so a reused stack is known intact.  The top word sits in
+ * the page the G's first frames use anyway, so it costs no memory. */
+#define STACK_CANARY 0x5a5a5a5a5a5a5a5aull
+#define STACK_CANARY_BYTES 16   /* kept free above a G's first frame */
+static inline uint64_t *stack_canary(const gmp_stack *s) { return (uint64_t *)(s->hi - 8); }
+
 /* sysmon preempts a G that has run this long (Go's forcePreemptNS). */
 #define forcePreemptNS (10 * 1000 * 1000LL)
 

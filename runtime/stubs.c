@@ -47,7 +47,7 @@ static void mcall_switch(void (*fn)(g *), void **save, bool final) {
     if (gp == mp->g0)
         throw("mcall called on m->g0 stack");
     mp->mcallfn = fn;
-    void *sp = gmp_ctx_make(mp->g0->stack.hi - G0_TOP_PAD, mcall_entry, gp, NULL);
+    void *sp = gmp_ctx_make(&mp->g0->stack, mp->g0->stack.hi - G0_TOP_PAD, mcall_entry, gp, NULL);
     plat_setg(mp->g0);
     gmp_ctx_switch(save, sp, &mp->g0->stack, NULL, final);
 }
@@ -88,7 +88,7 @@ void systemstack(void (*fn)(void *), void *arg) {
     if (gp != mp->curg)
         throw("systemstack called from unexpected goroutine");
     sysframe f = {fn, arg, NULL, gp};
-    void *sp = gmp_ctx_make(mp->g0->stack.hi - G0_TOP_PAD, systemstack_entry, &f, NULL);
+    void *sp = gmp_ctx_make(&mp->g0->stack, mp->g0->stack.hi - G0_TOP_PAD, systemstack_entry, &f, NULL);
     plat_setg(mp->g0);
     gmp_ctx_switch(&f.gsp, sp, &mp->g0->stack, NULL, false);
 }
@@ -105,7 +105,7 @@ static void gostart(void *gpv, void *unused) {
  * goexit as the return address. */
 void gostartcall(g *newg) {
     memset(&newg->sched, 0, sizeof newg->sched);
-    newg->sched.sp = (uintptr_t)gmp_ctx_make(newg->stack.hi, gostart, newg, (char *)gmp_goexit + 1);
+    newg->sched.sp = (uintptr_t)gmp_ctx_make(&newg->stack, newg->stack.hi - STACK_CANARY_BYTES, gostart, newg, (char *)gmp_goexit + 1);
     newg->sched.g = newg;
     newg->sched.ctxt = newg->startarg;
     fill_gobuf_from_frame(&newg->sched);

@@ -387,7 +387,7 @@ sim_thread *sim_new_thread(m *mp) {
 
 void plat_newosproc(m *mp) {
     sim_thread *t = sim_new_thread(mp);
-    t->sp = gmp_ctx_make(mp->g0->stack.hi, thread_entry, t, NULL);
+    t->sp = gmp_ctx_make(&mp->g0->stack, mp->g0->stack.hi, thread_entry, t, NULL);
     t->vt = simw.cur->vt + simw.cost.newosproc;
     t->key = t->vt;
     t->state = TH_READY;
@@ -531,7 +531,7 @@ void sim_on_service(void (*fn)(void *), void *arg) {
     }
     svc_frame f = {fn, arg, NULL, simw.g != NULL ? &simw.g->stack : gmp_host_stack()};
     simw.on_service = true;
-    void *sp = gmp_ctx_make(simw.service.hi, service_entry, &f, NULL);
+    void *sp = gmp_ctx_make(&simw.service, simw.service.hi, service_entry, &f, NULL);
     gmp_ctx_switch(&f.back_sp, sp, &simw.service, NULL, false);
 }
 

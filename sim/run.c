@@ -185,7 +185,7 @@ static int run_world(const scenario *sc, gofunc mainfn, void *arg, int32_t procs
     }
     m *mp0 = rt_alloc_m0(&run_rt);
     sim_thread *t0 = sim_new_thread(mp0);
-    t0->sp = gmp_ctx_make(mp0->g0->stack.hi, boot_entry, arg, NULL);
+    t0->sp = gmp_ctx_make(&mp0->g0->stack, mp0->g0->stack.hi, boot_entry, arg, NULL);
     t0->state = TH_RUNNING;
     simw.cur = t0;
     simw.g = mp0->g0;

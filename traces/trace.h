@@ -81,7 +81,7 @@ typedef struct tr_sink {
 /* A hook sees each record right after it is made. */
 typedef void (*tr_hook_fn)(void *ctx, uint64_t seq, const tr_event *e);
 
-enum { TR_CHUNK_EVENTS = 2048, TR_MAX_SINKS = 4 };
+enum { TR_CHUNK_EVENTS = 256, TR_MAX_SINKS = 4 };
 
 struct trace {
     tr_event *buf;            /* current chunk, TR_CHUNK_EVENTS records */

@@ -50,7 +50,7 @@ static unsigned short x87_cw(void) {
 
 static void switch_preserves_callee_saved_and_fp_control(void) {
     CHECK(gmp_stack_alloc(64 * 1024, &co_stack));
-    co_sp = gmp_ctx_make(co_stack.hi, clobber_entry, NULL, NULL);
+    co_sp = gmp_ctx_make(&co_stack, co_stack.hi, clobber_entry, NULL, NULL);
     fesetround(FE_TONEAREST);
     unsigned short cw_before = x87_cw();
     for (int round = 0; round < 3; round++) {
@@ -80,7 +80,7 @@ static void fp_entry(void *arg, void *swap_arg) {
 
 static void new_context_gets_default_fp_state(void) {
     CHECK(gmp_stack_alloc(64 * 1024, &co_stack));
-    co_sp = gmp_ctx_make(co_stack.hi, fp_entry, NULL, NULL);
+    co_sp = gmp_ctx_make(&co_stack, co_stack.hi, fp_entry, NULL, NULL);
     fesetround(FE_UPWARD);
     gmp_ctx_switch(&main_sp, co_sp, &co_stack, NULL, false);
     fesetround(FE_TONEAREST);
@@ -99,7 +99,7 @@ static void echo_entry(void *arg, void *swap_arg) {
 
 static void swap_carries_argument_both_ways(void) {
     CHECK(gmp_stack_alloc(64 * 1024, &co_stack));
-    co_sp = gmp_ctx_make(co_stack.hi, echo_entry, &co_stack, NULL);
+    co_sp = gmp_ctx_make(&co_stack, co_stack.hi, echo_entry, &co_stack, NULL);
     for (uintptr_t i = 1; i < 100; i++) {
         uintptr_t r = (uintptr_t)gmp_ctx_switch(&main_sp, co_sp, &co_stack, (void *)i, false);
         CHECK_EQ(r, 2 * i);
@@ -126,7 +126,7 @@ static void deep_entry(void *arg, void *swap_arg) {
 
 static void deep_recursion_on_coroutine_stack(void) {
     CHECK(gmp_stack_alloc(8u << 20, &co_stack));
-    co_sp = gmp_ctx_make(co_stack.hi, deep_entry, (void *)(uintptr_t)20000, NULL);
+    co_sp = gmp_ctx_make(&co_stack, co_stack.hi, deep_entry, (void *)(uintptr_t)20000, NULL);
     gmp_ctx_switch(&main_sp, co_sp, &co_stack, NULL, false);
     CHECK_EQ(deep_result, 20000);
     gmp_stack_free(&co_stack);
@@ -156,7 +156,7 @@ static void ring_entry(void *arg, void *swap_arg) {
 static void ten_thousand_coroutines_round_robin(void) {
     for (size_t i = 0; i < NCO; i++) {
         CHECK(gmp_stack_alloc(16 * 1024, &ring_stack[i]));
-        ring_sp[i] = gmp_ctx_make(ring_stack[i].hi, ring_entry, (void *)(uintptr_t)i, NULL);
+        ring_sp[i] = gmp_ctx_make(&ring_stack[i], ring_stack[i].hi, ring_entry, (void *)(uintptr_t)i, NULL);
     }
     uint64_t want = 0;
     for (int r = 0; r < ROUNDS; r++) {
@@ -206,7 +206,7 @@ static void overflow_is_reported_as_stack_overflow(void) {
         gmp_stack_install_overflow_handler(describe_guard, 42);
         if (!gmp_stack_alloc(64 * 1024, &co_stack))
             _exit(3);
-        co_sp = gmp_ctx_make(co_stack.hi, overflow_entry, NULL, NULL);
+        co_sp = gmp_ctx_make(&co_stack, co_stack.hi, overflow_entry, NULL, NULL);
         gmp_ctx_switch(&main_sp, co_sp, &co_stack, NULL, false);
         _exit(4); /* unreachable: the recursion never ends */
     }

@@ -55,7 +55,7 @@ static void pong_ret(void *a, void *b) {
 typedef void *(*swap_fn)(void **, void *, void *);
 
 static double run_gmp(long n, gmp_entry_fn pong, swap_fn sw, int wrapped) {
-    co_sp = gmp_ctx_make(co_stack.hi, pong, NULL, NULL);
+    co_sp = gmp_ctx_make(&co_stack, co_stack.hi, pong, NULL, NULL);
     gmp_ctx_switch(&main_sp, co_sp, &co_stack, NULL, false);   /* park pong */
     double t0 = bench_now_ns();
     if (wrapped)
