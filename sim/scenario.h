@@ -105,37 +105,87 @@ typedef struct scenario {
 const char *sc_op_name(unsigned kind);
 
 /* Structural validity: indices in range, ranges nested, bounds held.
- * Returns NULL or a reason.  Every producer of scenarios ends with it. */
+ * Returns NULL or a reason.  Every producer of scenarios ends with it.
+ * Besides the bounds above, a valid scenario is in the one canonical
+ * layout every form produces (docs/scenario.md):
+ *   - bodies tile ops[0, nops) in index order;
+ *   - a loop, select or case has child == its own index + 1; every other
+ *     op has child == nchild == 0, and operands an op does not use are 0;
+ *   - labels are numbered in order of first appearance (in op order), and
+ *     every label is used;
+ *   - names are identifiers (labels: identifiers or canonical decimal
+ *     numbers), unique within their kind; the main body, and only it, is
+ *     named "main". */
 const char *sc_validate(const scenario *sc);
 
 /* Structural equality (names and source positions ignored). */
 bool sc_equal(const scenario *a, const scenario *b);
 
-/* ---- the text form (.gmp), sim/parse.c ---- */
+/* ---- the text form (.gmp), sim/scenario/parse.c and format.c ---- */
 typedef struct sc_error {
     uint32_t line, col;
     char msg[160];
 } sc_error;
 
-/* Parse text; on failure fill err (line:column and reason) and return false. */
+/* The text form's size limit (bytes), so that line and column fit. */
+#define SC_MAX_TEXT_BYTES (16LL * 1024 * 1024)
+
+/* Parse text; on failure fill err (line:column and reason) and return
+ * false, leaving out unspecified.  On success out is valid (sc_validate). */
 bool sc_parse(const char *text, size_t len, scenario *out, sc_error *err);
 bool sc_parse_file(const char *path, scenario *out, sc_error *err);
 
 /* Write the canonical text form. Returns bytes needed (like snprintf). */
 size_t sc_format(const scenario *sc, char *buf, size_t len);
 
-/* ---- the binary form, sim/binform.c ---- */
+/* ---- the binary form, sim/scenario/binform.c (docs/scenario.md) ---- */
+
+/* The binary form's bounds: tighter than SC_MAX_*, so that every decoded
+ * scenario is small and runs briefly.  Durations are 0..999ns or whole
+ * microseconds up to SCB_MAX_DURATION_NS; a `go` may only start a body
+ * later in spawn order (main first, then the others by index), so no body
+ * can spawn itself, even indirectly. */
+enum {
+    SCB_MAX_BODIES = 8,        /* main included */
+    SCB_MAX_OPS = 128,
+    SCB_MAX_CHANS = 6,
+    SCB_MAX_MUTEXES = 4,
+    SCB_MAX_WGS = 4,
+    SCB_MAX_LABELS = 16,
+    SCB_MAX_EVENTS = 4,
+    SCB_MAX_DEPTH = 4,         /* loop/select nesting */
+    SCB_MAX_PROCS = 8,         /* initial, in-body and timed GOMAXPROCS */
+    SCB_MAX_CAP = 8,           /* channel capacity (chan and make) */
+    SCB_MAX_GO = 16,           /* go xN */
+    SCB_MAX_LOOP = 16,         /* loop K */
+    SCB_MAX_DELTA = 8,         /* |add WG N| */
+    SCB_MAX_EXIT = 255,        /* exit CODE */
+    SCB_HEADER_BYTES = 25,
+    SCB_MAX_RECORDS = 255,     /* records (ops and block ends) in one body */
+    SCB_MAX_BYTES = SCB_HEADER_BYTES + SCB_MAX_BODIES * (1 + 3 * SCB_MAX_RECORDS),
+};
+#define SCB_MAX_DURATION_NS (2LL * 1000 * 1000)   /* 2ms */
 
 /* Total: every byte string decodes to a valid, bounded scenario. */
 void sc_decode(const uint8_t *data, size_t len, scenario *out);
 /* Encode; decoding the result gives a structurally equal scenario.
- * Returns bytes written, or 0 if buf is too small. */
+ * Returns bytes written, or 0 if buf is too small or sc is outside the
+ * binary form's bounds (sc_binary_misfit). */
 size_t sc_encode(const scenario *sc, uint8_t *buf, size_t len);
+/* NULL if sc is within the binary form's bounds (so sc_encode succeeds
+ * given room), else the first bound it exceeds. */
+const char *sc_binary_misfit(const scenario *sc);
+/* Clamp every number of a valid sc into the binary form's bounds
+ * (durations, counts, capacities, GOMAXPROCS, exit codes), keeping its
+ * structure.  Returns sc_binary_misfit of the result: NULL when it fits. */
+const char *sc_fit_binary(scenario *sc);
 
-/* ---- the Go translation, sim/gengo.c ---- */
+/* ---- the Go translation, sim/scenario/gengo.c ----
+ * A complete Go 1.19 program running the same workload.  Returns bytes
+ * needed (like snprintf). */
 size_t sc_gen_go(const scenario *sc, char *buf, size_t len);
 
-/* ---- built-in scenarios (examples/*.gmp compiled in), sim/builtin.c ---- */
+/* ---- built-in scenarios (the examples/ files compiled in), sim/scenario/builtin.c ---- */
 typedef struct sc_builtin {
     const char *name;
     const char *text;
