@@ -67,7 +67,7 @@ int tr_fail(tr_error *err, int cls, uint64_t offset, const char *fmt, ...) {
 void tr_write_opts_default(tr_write_opts *o) {
     o->compress = true;
     o->zstd_level = ZSTD_LEVEL_DEFAULT;
-    o->chunk_events = TR_CHUNK_EVENTS;
+    o->chunk_events = TR_FILE_CHUNK_EVENTS_DEFAULT;
 }
 
 struct tr_writer {

@@ -41,6 +41,11 @@ enum {
     TR_SECTION_BYTES_MAX = 1 << 20,        /* one section: scenarios and configs are small */
     TR_FILE_CHUNK_EVENTS_MAX = 1 << 16,    /* events in one chunk: 2 MiB decoded */
 };
+/* Events per chunk the writer makes by default, whatever the recorder's
+ * flush size: large enough that the 28 bytes of chunk framing and the codec
+ * restart cost little (under 0.01 byte per event) and zstd sees repeats,
+ * small enough (168 KiB encoded at most) that damage loses little. */
+enum { TR_FILE_CHUNK_EVENTS_DEFAULT = 4096 };
 /* Events in one file: bounds the sequence arithmetic; in practice the file
  * size cap is reached first. */
 #define TR_FILE_EVENTS_MAX (UINT64_C(1) << 40)
@@ -96,7 +101,7 @@ typedef struct tr_write_opts {
     uint32_t chunk_events;  /* events per chunk, 1..TR_FILE_CHUNK_EVENTS_MAX */
 } tr_write_opts;
 
-/* compress on, level 3, TR_CHUNK_EVENTS per chunk. */
+/* compress on, level 3, TR_FILE_CHUNK_EVENTS_DEFAULT per chunk. */
 void tr_write_opts_default(tr_write_opts *o);
 
 typedef struct tr_writer tr_writer;

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "traces/tfile.h"
+
 uint64_t ts_next(uint64_t *state) {
     uint64_t z = (*state += 0x9e3779b97f4a7c15u);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
@@ -185,4 +187,16 @@ size_t ts_sample(tr_event *ev) {
     };
     memcpy(ev, s, sizeof s);
     return TS_SAMPLE_EVENTS;
+}
+
+int ts_write_sample_file(const char *path) {
+    static const uint8_t scenario[] = {0x01, 0x02, 0x00, 0x7f};
+    const tr_section secs[] = {
+        {TR_SEC_SCENARIO, scenario, sizeof scenario},
+        {TR_SEC_CONFIG, TS_SAMPLE_CONFIG, sizeof TS_SAMPLE_CONFIG - 1},
+    };
+    tr_event ev[TS_SAMPLE_EVENTS];
+    size_t n = ts_sample(ev);
+    tr_error err;
+    return tr_write_file(path, secs, 2, ev, n, NULL, &err);
 }

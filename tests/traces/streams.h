@@ -43,6 +43,11 @@ enum {
 };
 size_t ts_sample(tr_event *ev);
 
+/* The sample timeline as a trace file with SCENARIO and CONFIG sections
+ * (TS_SAMPLE_CONFIG); returns the tr_write_file class (TR_OK). */
+#define TS_SAMPLE_CONFIG "seed=7\nstrategy=random\nprocs=2\nmutant=none\n"
+int ts_write_sample_file(const char *path);
+
 /* splitmix64: the streams' only source of variety. */
 uint64_t ts_next(uint64_t *state);
 

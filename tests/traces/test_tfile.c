@@ -161,7 +161,7 @@ static void remove_dir(char *dir) {
 
 static void round_trip_random_streams_read_back_equal(void) {
     static const size_t sizes[] = {0, 1, 2, 100, 2047, 2048, 2049, 7000};
-    static const uint32_t chunks[] = {1, 7, 2048, TR_FILE_CHUNK_EVENTS_MAX};
+    static const uint32_t chunks[] = {1, 7, 2048, TR_FILE_CHUNK_EVENTS_DEFAULT, TR_FILE_CHUNK_EVENTS_MAX};
     tr_event *ev = malloc(7000 * sizeof *ev);
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
         for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
@@ -179,7 +179,7 @@ static void round_trip_random_streams_read_back_equal(void) {
 static void round_trip_mixed_and_gosched_streams(void) {
     enum { N = 20000 };
     tr_event *ev = malloc(N * sizeof *ev);
-    tr_write_opts o = opts(true, TR_CHUNK_EVENTS);
+    tr_write_opts o = opts(true, TR_FILE_CHUNK_EVENTS_DEFAULT);
     ts_mixed(ev, N, 7);
     check_round_trip(ev, N, &o);
     size_t n = ts_gosched(ev, N / TS_GOSCHED_EVENTS);
@@ -226,7 +226,7 @@ static void compression_on_and_off_give_same_digest(void) {
     enum { N = 12000 };
     tr_event *ev = malloc(N * sizeof *ev);
     ts_mixed(ev, N, 3);
-    tr_write_opts on = opts(true, TR_CHUNK_EVENTS), off = opts(false, TR_CHUNK_EVENTS);
+    tr_write_opts on = opts(true, TR_FILE_CHUNK_EVENTS_DEFAULT), off = opts(false, TR_FILE_CHUNK_EVENTS_DEFAULT);
     size_t lon, loff, non, noff;
     uint8_t *bon = write_mem(ev, N, &on, NULL, 0, &lon);
     uint8_t *boff = write_mem(ev, N, &off, NULL, 0, &loff);
@@ -307,7 +307,7 @@ static void sections_round_trip_byte_for_byte(void) {
     tr_event ev[10];
     ts_random(ev, 10, 1);
     size_t len;
-    tr_write_opts o = opts(true, TR_CHUNK_EVENTS);
+    tr_write_opts o = opts(true, TR_FILE_CHUNK_EVENTS_DEFAULT);
     uint8_t *b = write_mem(ev, 10, &o, secs, 3, &len);
     tr_error err;
     tr_reader *r = tr_reader_open_mem(b, len, TR_READ_STRICT, &err);
@@ -369,7 +369,7 @@ static void gosched_stream_costs_at_most_six_bytes_per_gosched(void) {
     tr_event *ev = malloc(GOSCHEDS * TS_GOSCHED_EVENTS * sizeof *ev);
     size_t n = ts_gosched(ev, GOSCHEDS);
     for (int z = 0; z < 2; z++) {
-        tr_write_opts o = opts(z, TR_CHUNK_EVENTS);
+        tr_write_opts o = opts(z, TR_FILE_CHUNK_EVENTS_DEFAULT);
         size_t len;
         uint8_t *b = write_mem(ev, n, &o, NULL, 0, &len);
         double per = (double)len / GOSCHEDS;
@@ -482,7 +482,7 @@ static void reject_kind_outside_the_catalogue(void) {
     tr_event ev[4];
     ts_random(ev, 4, 3);
     ev[0].kind = EV_GOSCHED; /* != the prediction 0, so the kind is explicit */
-    tr_write_opts o = opts(false, TR_CHUNK_EVENTS);
+    tr_write_opts o = opts(false, TR_FILE_CHUNK_EVENTS_DEFAULT);
     size_t len, at[4];
     uint8_t *b = write_mem(ev, 4, &o, NULL, 0, &len);
     CHECK_EQ(chunk_offsets(b, len, at, 3), 1);
