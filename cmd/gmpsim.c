@@ -12,6 +12,9 @@
 #include "sim/report.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
+#include "sim/tracefile.h"
+#include "fuzz/campaign/campaign.h"
+#include "traces/tools.h"
 
 static void usage(FILE *out) {
     fprintf(out,
@@ -20,6 +23,10 @@ static void usage(FILE *out) {
             "commands:\n"
             "  run SCENARIO [flags]     run a scenario (a .gmp file or builtin:NAME) and report\n"
             "  gen-go SCENARIO          write the equivalent Go program to stdout\n"
+            "  campaign [flags]         bounded fuzzing campaign over the built-in scenarios (--seconds N)\n"
+            "  sweep [flags]            digest of every built-in scenario under a fixed matrix\n"
+            "  dump TRACE [flags]       print a trace file, one event per line\n"
+            "  export TRACE --perfetto OUT.json | --html OUT.html\n"
             "  builtins                 list the built-in scenarios\n"
             "  mutants                  list the seeded scheduler bugs\n"
             "\n"
@@ -34,6 +41,8 @@ static void usage(FILE *out) {
             "  --stall-rate N           stall a thread at 1 in N switch points (0: off)\n"
             "  --vt-limit DURATION      virtual time budget (default 60s)\n"
             "  --check-determinism      run twice and compare every event\n"
+            "  --trace FILE             record every event to FILE (written atomically)\n"
+            "  --max-schedules N        schedule() budget\n"
             "\n"
             "exit codes: 0 ok, 2 deadlock, 3 invariant violated, 4 hang/budget, 5 resource limit,\n"
             "            6 panic, 7 input rejected, 8 trace rejected, 9 replay diverged,\n"
@@ -98,6 +107,7 @@ static int load_scenario(const char *arg, scenario *sc) {
 
 typedef struct run_opts {
     sim_config cfg;
+    const char *trace_path;
     bool json;
     bool check_determinism;
 } run_opts;
@@ -147,6 +157,10 @@ static int parse_run_flags(int argc, char **argv, run_opts *o) {
             o->cfg.stall_den = (uint32_t)u, i++;
         } else if (strcmp(a, "--vt-limit") == 0 && parse_duration(v, &o->cfg.vt_limit_ns)) {
             i++;
+        } else if (strcmp(a, "--max-schedules") == 0 && parse_u64(v, &u)) {
+            o->cfg.max_schedules = u, i++;
+        } else if (strcmp(a, "--trace") == 0) {
+            o->trace_path = v, i++;
         } else {
             fprintf(stderr, "gmpsim: bad flag or value: %s %s\n", a, v);
             return EXIT_USAGE;
@@ -226,7 +240,17 @@ static int cmd_run(int argc, char **argv) {
     if (o.check_determinism)
         return check_determinism(&sc, &o);
     sim_result res;
-    sim_run(&sc, &o.cfg, &res);
+    if (o.trace_path != NULL) {
+        tr_error terr = {0};
+        sim_run_to_file(&sc, &o.cfg, o.trace_path, &res, &terr);
+        if (terr.cls != TR_OK) {
+            fprintf(stderr, "gmpsim: cannot write %s: %s\n", o.trace_path, terr.msg);
+            sim_result_free(&res);
+            return tr_err_exit_code(terr.cls);
+        }
+    } else {
+        sim_run(&sc, &o.cfg, &res);
+    }
     if (o.json)
         sim_report_json(stdout, &sc, &res);
     else
@@ -276,6 +300,14 @@ int main(int argc, char **argv) {
         return cmd_run(argc - 2, argv + 2);
     if (strcmp(c, "gen-go") == 0)
         return cmd_gen_go(argc - 2, argv + 2);
+    if (strcmp(c, "campaign") == 0)
+        return fz_cmd_campaign(argc - 2, argv + 2);
+    if (strcmp(c, "sweep") == 0)
+        return fz_cmd_sweep(argc - 2, argv + 2);
+    if (strcmp(c, "dump") == 0)
+        return tr_cmd_dump(argc - 1, argv + 1);
+    if (strcmp(c, "export") == 0)
+        return tr_cmd_export(argc - 1, argv + 1);
     if (strcmp(c, "builtins") == 0)
         return cmd_builtins();
     if (strcmp(c, "mutants") == 0)

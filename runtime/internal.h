@@ -40,6 +40,14 @@ static inline void rt_trace(unsigned kind, uint32_t a0, uint32_t a1, uint32_t a2
 #define GOID(gp) ((gp) ? (uint32_t)(gp)->goid : 0u)
 #define PID(pp) ((pp) ? (uint32_t)(pp)->id : (uint32_t)TR_NONE)
 
+/* Checking bookkeeping for the work-conservation invariant: gp was just
+ * submitted; was a P idle?  A plain read, not a yield point. */
+static inline void note_submission(g *gp) {
+    gp->fresh = true;
+    if (rt_xfer_on)
+        gp->wake_promised = __atomic_load_n(&sched.npidle, __ATOMIC_RELAXED) > 0;
+}
+
 /* ---- g status ---- */
 static inline uint32_t readgstatus(const g *gp) { return __atomic_load_n(&gp->atomicstatus, __ATOMIC_SEQ_CST); }
 void casgstatus(g *gp, uint32_t oldval, uint32_t newval);

@@ -233,6 +233,7 @@ static void newproc_sys(void *argp) {
     g *newg = newproc1(a->fn, a->arg, a->callergp);
     p *pp = getg()->m->p;
     runqput(pp, newg, true);
+    note_submission(newg);
     if (mainStarted)
         wakep();
 }
@@ -299,6 +300,7 @@ _Noreturn void execute(g *gp, bool inheritTime) {
     casgstatus(gp, _Grunnable, _Grunning);
     gp->waitsince = 0;
     gp->preempt = false;
+    gp->fresh = false;
     if (!inheritTime)
         mp->p->schedtick++;
     TRACE(EXECUTE, GOID(gp), inheritTime, 0);
@@ -622,6 +624,7 @@ void ready(g *gp, bool next) {
     casgstatus(gp, _Gwaiting, _Grunnable);
     TRACE(GOREADY, GOID(gp), next, 0);
     runqput(mp->p, gp, next);
+    note_submission(gp);
     if (!MUTANT(READY_SKIPS_WAKEP))
         wakep();
     releasem(mp);

@@ -165,6 +165,9 @@ struct g {
     void *param;               /* passed by the waker (chan: the successful sudog) */
     bool selectDone;           /* select: a case won */
     int64_t waitsince;
+    bool fresh;                /* submitted work (newproc, ready) that has not run yet */
+    bool wake_promised;        /* a P was idle when it was submitted, so Go promises a
+                                  spinning M will find it (checking only) */
     int64_t runnable_since;    /* virtual time it last became runnable (bounded wait) */
     uint64_t runnable_sched;   /* sched.nschedule when it last became runnable */
     gofunc startfn;            /* entry function and argument (newproc) */

@@ -5,6 +5,15 @@
  */
 #include "internal.h"
 
+/* Adjust the count of idle locked Ms (checkdead's bookkeeping). */
+static void incidlelocked(int32_t v) {
+    lock(&sched.lock);
+    sched.nmidlelocked += v;
+    if (v > 0)
+        checkdead();
+    unlock(&sched.lock);
+}
+
 /* Ask the G running on pp to yield at its next preemption point.
  * Returns false if there is nothing to preempt. */
 static bool preemptone_cause(p *pp, uint8_t cause) {
@@ -73,12 +82,17 @@ static uint32_t retake(int64_t now) {
             if (runqempty(pp) && atomic_Load(&sched.nmspinning) + atomic_Load(&sched.npidle) > 0 &&
                 pd->syscallwhen + 10 * 1000 * 1000 > now)
                 continue;
+            /* Count one more running M while the P changes hands, or the
+             * M in the syscall could exit it, park, and make checkdead see
+             * no running M at all. */
+            incidlelocked(-1);
             if (atomic_Cas(&pp->status, s, _Pidle)) {
                 TRACE(RETAKE, pp->id, 1, 0);
                 n++;
                 pp->syscalltick++;
                 handoffp(pp);
             }
+            incidlelocked(1);
         }
     }
     return n;

@@ -92,10 +92,11 @@ void rt_teardown(void) {
         gmp_stack_put(&allgs[i]->stack);
     bool m0_listed = false;
     for (m *mp = allm; mp != NULL; mp = mp->alllink) {
-        gmp_stack_put(&mp->g0->stack);
+        if (mp->g0 != NULL)   /* NULL: the run ended inside allocm */
+            gmp_stack_put(&mp->g0->stack);
         m0_listed |= mp == m0;
     }
-    if (m0 != NULL && !m0_listed)
+    if (m0 != NULL && !m0_listed && m0->g0 != NULL)
         gmp_stack_put(&m0->g0->stack);   /* the run ended before schedinit */
     memset(&sched, 0, sizeof sched);
     allgs = NULL;

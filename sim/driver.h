@@ -85,6 +85,7 @@ typedef struct sim_world {
     uint64_t max_events;
     bool check;
     bool check_pending;
+    bool strict_work;          /* work conservation over every queued G */
     bool outcome_pending_deadlock;   /* checkdead fired; verify before reporting */
     uint64_t checks;
     uint64_t bounded_wait;
@@ -108,6 +109,7 @@ typedef struct sim_world {
 
     const struct scenario *sc;
     int pct_depth;
+    tr_sink user_sinks[4];     /* the caller's sinks, called on the service stack */
 } sim_world;
 
 extern sim_world simw;

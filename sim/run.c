@@ -67,6 +67,25 @@ static void event_hook(void *ctx, uint64_t seq, const tr_event *e) {
         user_hook(user_hook_ctx, seq, e);
 }
 
+/* A caller's sink runs on the service stack: a chunk may fill on a
+ * goroutine's small stack, and sinks compress and write files. */
+typedef struct sink_call {
+    const tr_sink *sink;
+    const tr_event *ev;
+    size_t n;
+    uint64_t first_seq;
+} sink_call;
+
+static void sink_call_fn(void *cv) {
+    sink_call *c = cv;
+    c->sink->chunk(c->sink->ctx, c->ev, c->n, c->first_seq);
+}
+
+static void sink_on_service(void *ctx, const tr_event *ev, size_t n, uint64_t first_seq) {
+    sink_call c = {ctx, ev, n, first_seq};
+    sim_on_service(sink_call_fn, &c);
+}
+
 static rt_config run_rt;       /* the runtime configuration of this run */
 static gofunc run_main;        /* the program's main and its argument */
 
@@ -86,12 +105,15 @@ static bool setup_world(const scenario *sc, const sim_config *cfg) {
     simw.max_schedules = cfg->max_schedules ? cfg->max_schedules : UINT64_MAX;
     simw.max_events = cfg->max_events;
     simw.check = cfg->check;
+    simw.strict_work = cfg->strict_work;
     simw.bounded_wait = cfg->bounded_wait;
     simw.invariant = -1;
     if (!tr_init(&simw.tr, cfg->trace_on || cfg->check || cfg->hook != NULL))
         return false;
-    for (int i = 0; i < cfg->nsinks; i++)
-        tr_add_sink(&simw.tr, cfg->sinks[i]);
+    for (int i = 0; i < cfg->nsinks; i++) {
+        simw.user_sinks[i] = cfg->sinks[i];
+        tr_add_sink(&simw.tr, (tr_sink){sink_on_service, &simw.user_sinks[i]});
+    }
     user_hook = cfg->hook;
     user_hook_ctx = cfg->hook_ctx;
     if (cfg->check || cfg->hook != NULL)
@@ -191,7 +213,9 @@ static int run_world(const scenario *sc, gofunc mainfn, void *arg, int32_t procs
     simw.g = mp0->g0;
     sim_recompute_next();
     gmp_ctx_switch(&simw.host_sp, t0->sp, &mp0->g0->stack, NULL, false);
-    /* The run has ended: sim_end switched back here. */
+    /* The run has ended: sim_end switched back here, to the host stack,
+     * which is big enough for the last sink calls. */
+    simw.on_service = true;
     collect(res);
     teardown_world();
     rt_xfer_on = false;

@@ -65,6 +65,7 @@ typedef struct sim_config {
     size_t nreplay;
     bool trace_on;            /* record events and the digest (off only for benchmarks) */
     bool check;               /* check every invariant after every event */
+    bool strict_work;         /* strict work conservation (reports Go 1.19's own gaps) */
     uint32_t stall_den;       /* 0: no OS stalls; else 1/stall_den per switch point */
     uint32_t preempt_den;     /* 0: no injected preemption; else 1/preempt_den per point */
     int64_t vt_limit_ns;      /* virtual time budget */
@@ -72,7 +73,8 @@ typedef struct sim_config {
     uint64_t max_events;      /* trace event budget (0: none) */
     uint64_t bounded_wait;    /* schedule() calls a runnable G may wait (0: derive) */
     sim_costs costs;
-    tr_sink sinks[2];         /* extra trace consumers (file writer, capture) */
+    tr_sink sinks[4];         /* extra trace consumers (file writer, capture); they run on
+                                 the driver's service stack, never on a goroutine's */
     int nsinks;
     tr_hook_fn hook;          /* extra per-event hook (replay comparison, stop-at) */
     void *hook_ctx;

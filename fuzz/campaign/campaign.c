@@ -1,0 +1,392 @@
+/* fuzz/campaign/campaign.c: see campaign.h. */
+#include "campaign.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "sim/choice.h"
+#include "sim/invariant.h"
+#include "sim/report.h"
+#include "sim/scenario.h"
+#include "sim/sim.h"
+#include "sim/tracefile.h"
+#include "traces/atomicfile.h"
+
+enum {
+    MAX_SCENARIOS = 128,
+    RANDOM_BYTES = 512,         /* input of one random scenario */
+    MAX_REPRODUCERS = 50,       /* failure directories written per campaign */
+    PROGRESS_EVERY_S = 5,
+};
+
+/* The campaign's own budgets per run: short, so a campaign covers a lot. */
+#define RUN_VT_LIMIT_NS (10LL * 1000 * 1000 * 1000)
+#define RUN_MAX_SCHEDULES 2000000ull
+
+typedef struct named_sc {
+    char name[64];
+    scenario *sc;
+} named_sc;
+
+typedef struct campaign {
+    named_sc scs[MAX_SCENARIOS];
+    int nscs;
+    uint64_t seed;
+    int mutant;
+    int random_pct;
+    double seconds;
+    const char *out;
+    /* stats */
+    uint64_t runs, checks, events, failures, written;
+    uint64_t outcomes[OUT__COUNT];
+} campaign;
+
+static double wall_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool load_one(campaign *c, const char *name, const char *text, size_t len) {
+    if (c->nscs >= MAX_SCENARIOS)
+        return false;
+    scenario *sc = malloc(sizeof *sc);
+    sc_error err;
+    if (sc == NULL || !sc_parse(text, len, sc, &err)) {
+        fprintf(stderr, "gmpsim campaign: %s: %u:%u: %s\n", name, err.line, err.col, err.msg);
+        free(sc);
+        return false;
+    }
+    snprintf(c->scs[c->nscs].name, sizeof c->scs[c->nscs].name, "%s", name);
+    c->scs[c->nscs++].sc = sc;
+    return true;
+}
+
+static bool load_path(campaign *c, const char *path) {
+    if (strncmp(path, "builtin:", 8) == 0) {
+        for (size_t i = 0; i < sc_nbuiltins; i++)
+            if (strcmp(sc_builtins[i].name, path + 8) == 0)
+                return load_one(c, sc_builtins[i].name, sc_builtins[i].text, strlen(sc_builtins[i].text));
+        fprintf(stderr, "gmpsim campaign: no built-in scenario %s\n", path + 8);
+        return false;
+    }
+    if (c->nscs >= MAX_SCENARIOS)
+        return false;
+    scenario *sc = malloc(sizeof *sc);
+    sc_error err;
+    if (sc == NULL || !sc_parse_file(path, sc, &err)) {
+        fprintf(stderr, "%s:%u:%u: %s\n", path, err.line, err.col, err.msg);
+        free(sc);
+        return false;
+    }
+    const char *base = strrchr(path, '/');
+    snprintf(c->scs[c->nscs].name, sizeof c->scs[c->nscs].name, "%s", base ? base + 1 : path);
+    c->scs[c->nscs++].sc = sc;
+    return true;
+}
+
+/* Is this outcome a finding?  Invariant violations and hangs always are;
+ * deadlocks, panics and resource limits are the program's own outcomes. */
+static bool is_failure(int outcome) { return outcome == OUT_INVARIANT || outcome == OUT_HANG; }
+
+/* One run's configuration, derived from the campaign seed and run index. */
+static void mutate_config(const campaign *c, uint64_t *rng, const scenario *sc, sim_config *cfg) {
+    sim_config_default(cfg);
+    cfg->check = true;
+    cfg->seed = splitmix64(rng);
+    cfg->rt.mutant = c->mutant;
+    cfg->vt_limit_ns = RUN_VT_LIMIT_NS;
+    cfg->max_schedules = RUN_MAX_SCHEDULES;
+    uint64_t r = splitmix64(rng);
+    switch (r % 10) {
+    case 0: case 1: case 2: case 3: case 4: case 5: cfg->strategy = STRAT_RANDOM; break;
+    case 6: case 7: case 8:
+        cfg->strategy = STRAT_PCT;
+        cfg->pct_depth = 1 + (int)((r >> 8) % 4);
+        break;
+    default: cfg->strategy = STRAT_RR; break;
+    }
+    static const uint32_t stalls[] = {0, 64, 16}, preempts[] = {0, 32, 8};
+    cfg->stall_den = stalls[(r >> 16) % 3];
+    cfg->preempt_den = preempts[(r >> 24) % 3];
+    if ((r >> 32) % 2 == 0)
+        cfg->rt.gomaxprocs = 1 + (int32_t)((r >> 40) % 8);   /* mutate GOMAXPROCS */
+    (void)sc;
+}
+
+static void make_dirs(const char *path) {
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p == '/') {
+            *p = 0;
+            mkdir(buf, 0777);
+            *p = '/';
+        }
+    }
+    mkdir(buf, 0777);
+}
+
+/* The `gmpsim run` flags that reproduce cfg. */
+static void run_flags(const sim_config *cfg, char *buf, size_t len) {
+    char strat[32];
+    if (cfg->strategy == STRAT_PCT)
+        snprintf(strat, sizeof strat, "pct:%d", cfg->pct_depth);
+    else
+        snprintf(strat, sizeof strat, "%s", cfg->strategy == STRAT_RR ? "rr" : "random");
+    int n = snprintf(buf, len,
+                     "--check --seed %" PRIu64 " --strategy %s --stall-rate %u --preempt-rate %u "
+                     "--vt-limit %" PRId64 "ns --max-schedules %" PRIu64,
+                     cfg->seed, strat, cfg->stall_den, cfg->preempt_den, cfg->vt_limit_ns, cfg->max_schedules);
+    if (n > 0 && (size_t)n < len && cfg->rt.gomaxprocs > 0)
+        n += snprintf(buf + n, len - (size_t)n, " --procs %d", cfg->rt.gomaxprocs);
+    if (n > 0 && (size_t)n < len && cfg->rt.mutant != MUT_NONE)
+        snprintf(buf + n, len - (size_t)n, " --mutant %s", rt_mutant_name(cfg->rt.mutant));
+}
+
+/* Write DIR/failures/<id>/: scenario.gmp, trace.gmt, repro.sh, result.txt. */
+static void write_reproducer(campaign *c, uint64_t run, const char *name, const scenario *sc,
+                             const sim_config *cfg, const sim_result *res) {
+    if (c->written >= MAX_REPRODUCERS)
+        return;
+    char dir[1024], path[1200];
+    snprintf(dir, sizeof dir, "%s/failures/%06" PRIu64 "-%s", c->out, run, name);
+    make_dirs(dir);
+    size_t tlen = sc_format(sc, NULL, 0);
+    char *text = malloc(tlen + 1);
+    if (text == NULL)
+        return;
+    sc_format(sc, text, tlen + 1);
+    snprintf(path, sizeof path, "%s/scenario.gmp", dir);
+    af_write_file(path, text, tlen);
+    free(text);
+    sim_result again;
+    tr_error terr = {0};
+    snprintf(path, sizeof path, "%s/trace.gmt", dir);
+    sim_run_to_file(sc, cfg, path, &again, &terr);
+    char flags[512], buf[4096];
+    run_flags(cfg, flags, sizeof flags);
+    int n = snprintf(buf, sizeof buf,
+                     "#!/bin/sh\n# Reproduces: %s (%s)\n"
+                     "exec \"${GMPSIM:-gmpsim}\" run \"$(dirname \"$0\")/scenario.gmp\" %s\n",
+                     sim_outcome_name(res->outcome), res->message, flags);
+    snprintf(path, sizeof path, "%s/repro.sh", dir);
+    af_write_file(path, buf, n > 0 ? (size_t)n : 0);
+    chmod(path, 0755);
+    n = snprintf(buf, sizeof buf,
+                 "outcome: %s\nmessage: %s\ninvariant: %s\nevent: %" PRIu64 "\ndigest: %016" PRIx64
+                 "\nreproduced: %s (digest %016" PRIx64 ")\ntrace: %s\n",
+                 sim_outcome_name(res->outcome), res->message,
+                 res->outcome == OUT_INVARIANT ? gmp_invariant_name(res->invariant) : "-", res->violation_seq,
+                 res->digest, again.digest == res->digest ? "yes" : "NO (nondeterminism!)", again.digest,
+                 terr.cls == TR_OK ? "trace.gmt" : terr.msg);
+    snprintf(path, sizeof path, "%s/result.txt", dir);
+    af_write_file(path, buf, n > 0 ? (size_t)n : 0);
+    sim_result_free(&again);
+    c->written++;
+    printf("FAILURE %s: %s: %s\n  reproducer: %s\n", name, sim_outcome_name(res->outcome), res->message, dir);
+    fflush(stdout);
+}
+
+/* The scenario of run `run`: a loaded one, or a random one decoded into buf. */
+static const scenario *pick_scenario(const campaign *c, uint64_t *rng, scenario *buf, char *name,
+                                     size_t name_len) {
+    if (c->nscs == 0 || (splitmix64(rng) % 100) < (uint64_t)c->random_pct) {
+        uint8_t bytes[RANDOM_BYTES];
+        for (size_t i = 0; i < sizeof bytes; i += 8) {
+            uint64_t v = splitmix64(rng);
+            memcpy(bytes + i, &v, 8);
+        }
+        size_t len = 16 + splitmix64(rng) % (sizeof bytes - 16);
+        sc_decode(bytes, len, buf);
+        snprintf(name, name_len, "random");
+        return buf;
+    }
+    const named_sc *n = &c->scs[splitmix64(rng) % (uint64_t)c->nscs];
+    snprintf(name, name_len, "%s", n->name);
+    return n->sc;
+}
+
+static int parse_campaign(campaign *c, int argc, char **argv) {
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (v == NULL) {
+            fprintf(stderr, "gmpsim campaign: %s needs a value\n", a);
+            return EXIT_USAGE;
+        }
+        i++;
+        if (strcmp(a, "--seconds") == 0)
+            c->seconds = atof(v);
+        else if (strcmp(a, "--out") == 0)
+            c->out = v;
+        else if (strcmp(a, "--seed") == 0)
+            c->seed = strtoull(v, NULL, 0);
+        else if (strcmp(a, "--random-share") == 0)
+            c->random_pct = atoi(v);
+        else if (strcmp(a, "--mutant") == 0) {
+            c->mutant = rt_mutant_by_name(v);
+            if (c->mutant < 0) {
+                fprintf(stderr, "gmpsim campaign: unknown mutant %s (see `gmpsim mutants`)\n", v);
+                return EXIT_USAGE;
+            }
+        } else if (strcmp(a, "--scenario") == 0) {
+            if (!load_path(c, v))
+                return EXIT_REJECTED;
+        } else {
+            fprintf(stderr, "gmpsim campaign: unknown flag %s\n", a);
+            return EXIT_USAGE;
+        }
+    }
+    if (c->seconds <= 0 || c->random_pct < 0 || c->random_pct > 100) {
+        fprintf(stderr, "gmpsim campaign: --seconds must be > 0 and --random-share within 0..100\n");
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+static void progress(const campaign *c, double elapsed) {
+    fprintf(stderr, "[%5.0fs] runs %-8" PRIu64 " %7.0f exec/s  checks %-10" PRIu64 " failures %" PRIu64 "\n",
+            elapsed, c->runs, (double)c->runs / (elapsed > 0 ? elapsed : 1), c->checks, c->failures);
+}
+
+static void summary(const campaign *c, double elapsed) {
+    printf("\ncampaign summary\n");
+    printf("  time        %.1f s\n", elapsed);
+    printf("  runs        %" PRIu64 " (%.0f exec/s)\n", c->runs, (double)c->runs / (elapsed > 0 ? elapsed : 1));
+    printf("  invariants  %" PRIu64 " checks (every built-in invariant after every event)\n", c->checks);
+    printf("  events      %" PRIu64 "\n", c->events);
+    printf("  outcomes   ");
+    for (int o = 0; o < OUT__COUNT; o++)
+        if (c->outcomes[o])
+            printf(" %s=%" PRIu64, sim_outcome_name(o), c->outcomes[o]);
+    printf("\n  failures    %" PRIu64 "%s\n", c->failures,
+           c->failures ? " (reproducers listed above, under the failures/ folder of --out)" : "");
+    printf("  mutant      %s\n", rt_mutant_name(c->mutant));
+}
+
+int fz_cmd_campaign(int argc, char **argv) {
+    static campaign c;
+    memset(&c, 0, sizeof c);
+    c.seed = 1;
+    c.seconds = 60;
+    c.out = "campaign";
+    c.random_pct = 30;
+    int rc = parse_campaign(&c, argc, argv);
+    if (rc != EXIT_OK)
+        return rc;
+    if (c.nscs == 0)
+        for (size_t i = 0; i < sc_nbuiltins; i++)
+            load_one(&c, sc_builtins[i].name, sc_builtins[i].text, strlen(sc_builtins[i].text));
+    fprintf(stderr, "gmpsim campaign: %d scenarios + random ones (%d%%), %.0f s, seed %" PRIu64 ", mutant %s, out %s\n",
+            c.nscs, c.random_pct, c.seconds, c.seed, rt_mutant_name(c.mutant), c.out);
+    static scenario rnd;
+    double t0 = wall_s(), next = t0 + PROGRESS_EVERY_S;
+    for (uint64_t run = 0;; run++) {
+        double now = wall_s();
+        if (now - t0 >= c.seconds)
+            break;
+        if (now >= next) {
+            progress(&c, now - t0);
+            next += PROGRESS_EVERY_S;
+        }
+        uint64_t rng = c.seed ^ (run * 0x9e3779b97f4a7c15ull);
+        char name[64];
+        const scenario *sc = pick_scenario(&c, &rng, &rnd, name, sizeof name);
+        sim_config cfg;
+        mutate_config(&c, &rng, sc, &cfg);
+        sim_result res;
+        int o = sim_run(sc, &cfg, &res);
+        c.runs++;
+        c.checks += res.checks;
+        c.events += res.events;
+        c.outcomes[o]++;
+        if (is_failure(o)) {
+            c.failures++;
+            write_reproducer(&c, run, name, sc, &cfg, &res);
+        }
+        sim_result_free(&res);
+    }
+    double elapsed = wall_s() - t0;
+    progress(&c, elapsed);
+    summary(&c, elapsed);
+    for (int i = 0; i < c.nscs; i++)
+        free(c.scs[i].sc);
+    return c.failures ? EXIT_INVARIANT : EXIT_OK;
+}
+
+/* ---- sweep ---- */
+
+static const char *const sweep_strategies[] = {"random", "pct:3", "rr"};
+
+static int sweep_one(const char *name, const scenario *sc, uint64_t seed, int s, bool twice) {
+    sim_config cfg;
+    sim_config_default(&cfg);
+    cfg.check = true;
+    cfg.seed = seed;
+    cfg.vt_limit_ns = RUN_VT_LIMIT_NS;
+    cfg.max_schedules = RUN_MAX_SCHEDULES;
+    cfg.stall_den = s == 0 ? 32 : 0;
+    cfg.preempt_den = 16;
+    cfg.strategy = s == 0 ? STRAT_RANDOM : s == 1 ? STRAT_PCT : STRAT_RR;
+    cfg.pct_depth = 3;
+    sim_result a, b;
+    sim_run(sc, &cfg, &a);
+    int rc = EXIT_OK;
+    if (twice) {
+        sim_run(sc, &cfg, &b);
+        if (a.digest != b.digest || a.events != b.events) {
+            fprintf(stderr, "NOT deterministic in-process: %s seed %" PRIu64 " %s\n", name, seed, sweep_strategies[s]);
+            rc = EXIT_DIVERGED;
+        }
+        sim_result_free(&b);
+    }
+    printf("%s\t%" PRIu64 "\t%s\t%s\t%" PRIu64 "\t%016" PRIx64 "\n", name, seed, sweep_strategies[s],
+           sim_outcome_name(a.outcome), a.events, a.digest);
+    sim_result_free(&a);
+    return rc;
+}
+
+int fz_cmd_sweep(int argc, char **argv) {
+    uint64_t seeds = 3, nrandom = 0;
+    bool twice = false;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--twice") == 0)
+            twice = true;
+        else if (strcmp(argv[i], "--seeds") == 0 && i + 1 < argc)
+            seeds = strtoull(argv[++i], NULL, 0);
+        else if (strcmp(argv[i], "--random") == 0 && i + 1 < argc)
+            nrandom = strtoull(argv[++i], NULL, 0);
+        else {
+            fprintf(stderr, "usage: gmpsim sweep [--seeds N] [--random N] [--twice]\n");
+            return EXIT_USAGE;
+        }
+    }
+    int rc = EXIT_OK;
+    static scenario sc;
+    for (size_t i = 0; i < sc_nbuiltins; i++) {
+        sc_error err;
+        if (!sc_parse(sc_builtins[i].text, strlen(sc_builtins[i].text), &sc, &err))
+            return EXIT_REJECTED;
+        for (uint64_t seed = 1; seed <= seeds; seed++)
+            for (int s = 0; s < 3; s++)
+                rc |= sweep_one(sc_builtins[i].name, &sc, seed, s, twice);
+    }
+    for (uint64_t r = 0; r < nrandom; r++) {
+        uint64_t rng = 0x5eed0000ull + r;
+        uint8_t bytes[RANDOM_BYTES];
+        for (size_t i = 0; i < sizeof bytes; i += 8) {
+            uint64_t v = splitmix64(&rng);
+            memcpy(bytes + i, &v, 8);
+        }
+        sc_decode(bytes, 16 + r % (sizeof bytes - 16), &sc);
+        char name[32];
+        snprintf(name, sizeof name, "random%" PRIu64, r);
+        rc |= sweep_one(name, &sc, 1 + r, (int)(r % 3), twice);
+    }
+    return rc;
+}

@@ -1,0 +1,24 @@
+/*
+ * fuzz/campaign/campaign.h: bounded fuzzing campaigns and digest sweeps.
+ *
+ *   gmpsim campaign [--seconds N] [--out DIR] [--seed S] [--mutant NAME]
+ *                   [--scenario FILE|builtin:NAME]... [--random-share PCT]
+ *   gmpsim sweep    [--seeds N] [--random N] [--twice]
+ *
+ * A campaign runs scenarios (the built-in set, given files, and random
+ * scenarios decoded from PRNG bytes) under mutated configurations
+ * (GOMAXPROCS, strategy, OS stalls, injected preemptions), every invariant
+ * checked after every event, until the time budget is spent.  Each failing
+ * run leaves DIR/failures/<id>/ with the scenario, its trace, and the exact
+ * command that reproduces it, all written atomically.
+ *
+ * A sweep prints one digest line per (scenario, configuration) of a fixed
+ * matrix, so builds and processes can be compared (determinism tests).
+ */
+#ifndef GMP_FUZZ_CAMPAIGN_H
+#define GMP_FUZZ_CAMPAIGN_H
+
+int fz_cmd_campaign(int argc, char **argv);
+int fz_cmd_sweep(int argc, char **argv);
+
+#endif
