@@ -17,7 +17,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-enum { MAX_INPUT = 1 << 20 };
+enum { REPLAY_INPUT_MAX = 1 << 20 };
 
 static int run_file(const char *path) {
     FILE *f = fopen(path, "rb");
@@ -25,8 +25,8 @@ static int run_file(const char *path) {
         fprintf(stderr, "replay: cannot open %s\n", path);
         return 1;
     }
-    uint8_t *buf = malloc(MAX_INPUT);
-    size_t n = buf ? fread(buf, 1, MAX_INPUT, f) : 0;
+    uint8_t *buf = malloc(REPLAY_INPUT_MAX);
+    size_t n = buf ? fread(buf, 1, REPLAY_INPUT_MAX, f) : 0;
     fclose(f);
     if (buf == NULL)
         return 1;
@@ -89,8 +89,8 @@ int main(int argc, char **argv) {
     }
     return 0;
 #else
-    uint8_t *buf = malloc(MAX_INPUT);
-    size_t n = buf ? fread(buf, 1, MAX_INPUT, stdin) : 0;
+    uint8_t *buf = malloc(REPLAY_INPUT_MAX);
+    size_t n = buf ? fread(buf, 1, REPLAY_INPUT_MAX, stdin) : 0;
     if (buf != NULL)
         LLVMFuzzerTestOneInput(buf, n);
     free(buf);
