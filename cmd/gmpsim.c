@@ -2,6 +2,7 @@
  * cmd/gmpsim.c: the command line.  Each subcommand parses its flags and
  * calls into the layer that owns the work (docs/cli.md).
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,6 +16,40 @@
 #include "sim/tracefile.h"
 #include "fuzz/campaign/campaign.h"
 #include "traces/tools.h"
+
+/* --plugin FILE.so: load a shared object and call its
+ * gmpsim_plugin_init(), which registers invariants (docs/invariants.md). */
+static int load_plugin(const char *path) {
+    void *h = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+    if (h == NULL) {
+        fprintf(stderr, "gmpsim: cannot load plugin %s: %s\n", path, dlerror());
+        return EXIT_USAGE;
+    }
+    void (*init)(void);
+    *(void **)&init = dlsym(h, "gmpsim_plugin_init");
+    if (init == NULL) {
+        fprintf(stderr, "gmpsim: plugin %s has no gmpsim_plugin_init()\n", path);
+        return EXIT_USAGE;
+    }
+    init();
+    return EXIT_OK;
+}
+
+/* Take every "--plugin FILE" out of argv (any command), loading each. */
+static int take_plugins(int *argc, char **argv) {
+    int w = 0;
+    for (int i = 0; i < *argc; i++) {
+        if (strcmp(argv[i], "--plugin") == 0 && i + 1 < *argc) {
+            int rc = load_plugin(argv[++i]);
+            if (rc != EXIT_OK)
+                return rc;
+            continue;
+        }
+        argv[w++] = argv[i];
+    }
+    *argc = w;
+    return EXIT_OK;
+}
 
 static void usage(FILE *out) {
     fprintf(out,
@@ -41,6 +76,8 @@ static void usage(FILE *out) {
             "  --stall-rate N           stall a thread at 1 in N switch points (0: off)\n"
             "  --vt-limit DURATION      virtual time budget (default 60s)\n"
             "  --check-determinism      run twice and compare every event\n"
+            "  --plugin FILE.so         load invariants from a plugin (any command)\n"
+            "  --strict-work            strict work conservation (reports Go 1.19's own gaps)\n"
             "  --trace FILE             record every event to FILE (written atomically)\n"
             "  --max-schedules N        schedule() budget\n"
             "\n"
@@ -138,6 +175,8 @@ static int parse_run_flags(int argc, char **argv, run_opts *o) {
             o->json = true;
         } else if (strcmp(a, "--check") == 0) {
             o->cfg.check = true;
+        } else if (strcmp(a, "--strict-work") == 0) {
+            o->cfg.strict_work = true;
         } else if (strcmp(a, "--check-determinism") == 0) {
             o->check_determinism = true;
         } else if (v == NULL) {
@@ -291,6 +330,9 @@ static int cmd_mutants(void) {
 }
 
 int main(int argc, char **argv) {
+    int prc = take_plugins(&argc, argv);
+    if (prc != EXIT_OK)
+        return prc;
     if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;

@@ -1,0 +1,269 @@
+/*
+ * tests/sim: the driver's promises: the choice source, determinism,
+ * outcomes and budgets, the text/binary forms running to an outcome.
+ */
+#include "../unit.h"
+
+#include "sim/choice.h"
+#include "sim/invariant.h"
+#include "sim/scenario.h"
+#include "sim/sim.h"
+#include "../runtime/sbuild.h"
+
+static scenario sc;
+
+/* ---- choice source ---- */
+
+static void prng_is_reproducible_and_in_range(void) {
+    choice_src a, b;
+    choice_init_prng(&a, 42);
+    choice_init_prng(&b, 42);
+    for (int i = 0; i < 10000; i++) {
+        uint32_t n = 1 + (uint32_t)i % 97;
+        uint32_t x = choice_draw(&a, CH_TIE, n), y = choice_draw(&b, CH_TIE, n);
+        CHECK_EQ(x, y);
+        CHECK(x < n);
+    }
+    choice_init_prng(&b, 43);
+    int same = 0;
+    for (int i = 0; i < 1000; i++)
+        same += choice_draw(&a, CH_FASTRAND, 0) == choice_draw(&b, CH_FASTRAND, 0);
+    CHECK(same < 5);
+}
+
+static void prng_range_is_unbiased_enough(void) {
+    choice_src c;
+    choice_init_prng(&c, 7);
+    uint32_t hist[3] = {0};
+    for (int i = 0; i < 300000; i++)
+        hist[choice_draw(&c, CH_TIE, 3)]++;
+    for (int k = 0; k < 3; k++)
+        CHECK(hist[k] > 99000 && hist[k] < 101000);
+}
+
+static void bytes_producer_reads_widths_then_defaults_to_zero(void) {
+    const uint8_t in[] = {7, 0x34, 0x12, 1, 2, 3, 4};
+    choice_src c;
+    choice_init_bytes(&c, in, sizeof in);
+    CHECK_EQ(choice_draw(&c, CH_TIE, 5), 7 % 5);              /* 1 byte */
+    CHECK_EQ(choice_draw(&c, CH_PRIO, 60000), 0x1234 % 60000); /* 2 bytes, little-endian */
+    CHECK_EQ(choice_draw(&c, CH_FASTRAND, 0), 0x04030201u);    /* 4 bytes */
+    CHECK_EQ(choice_draw(&c, CH_TIE, 5), 0);                   /* exhausted: the fixed default */
+    CHECK_EQ(choice_draw(&c, CH_FASTRAND, 0), 0);
+}
+
+static void replay_producer_reports_first_divergence(void) {
+    choice_record rec[] = {{CH_TIE, 3, 2}, {CH_FASTRAND, 0, 99}, {CH_STALL, 16, 5}};
+    choice_src c;
+    choice_init_replay(&c, rec, 3);
+    CHECK_EQ(choice_draw(&c, CH_TIE, 3), 2);
+    CHECK_EQ(choice_draw(&c, CH_FASTRAND, 0), 99);
+    CHECK(!c.diverged);
+    choice_draw(&c, CH_TIE, 16);   /* the record says CH_STALL */
+    CHECK(c.diverged);
+    CHECK_EQ(c.diverged_at, 2);
+}
+
+static void draw_of_one_option_is_not_a_choice(void) {
+    choice_src c;
+    choice_init_prng(&c, 1);
+    CHECK_EQ(choice_draw(&c, CH_TIE, 1), 0);
+    CHECK_EQ(c.draws, 0);
+}
+
+/* ---- runs ---- */
+
+static void build_workers(int procs) {
+    sb_begin(&sc, procs);
+    int jobs = sb_chan(&sc, "jobs", 4);
+    int wg = sb_wg(&sc, "wg");
+    int w = sb_body(&sc, "worker");
+    sb_open(&sc, OP_LOOP, 0, 4);
+    sb_op(&sc, OP_RECV, jobs, 0);
+    sb_op(&sc, OP_WORK, 0, 30000);
+    sb_op(&sc, OP_SLEEP, 0, 10000);
+    sb_close(&sc);
+    sb_op(&sc, OP_WGDONE, wg, 0);
+    sb_end_body(&sc);
+    sb_main(&sc);
+    sb_op(&sc, OP_WGADD, wg, 8);
+    sb_op(&sc, OP_GO, w, 8);
+    sb_open(&sc, OP_LOOP, 0, 32);
+    sb_op(&sc, OP_SEND, jobs, 0);
+    sb_close(&sc);
+    sb_op(&sc, OP_WGWAIT, wg, 0);
+    sb_mark(&sc, "done");
+    sb_end_body(&sc);
+}
+
+static void every_strategy_is_deterministic_in_process(void) {
+    build_workers(4);
+    int strategies[] = {STRAT_RANDOM, STRAT_PCT, STRAT_RR};
+    for (int s = 0; s < 3; s++) {
+        for (uint64_t seed = 1; seed <= 5; seed++) {
+            sim_config cfg;
+            sim_config_default(&cfg);
+            cfg.strategy = strategies[s];
+            cfg.seed = seed;
+            cfg.stall_den = 16;
+            cfg.preempt_den = 8;
+            cfg.check = seed % 2 == 0;
+            sim_result a, b;
+            sim_run(&sc, &cfg, &a);
+            sim_run(&sc, &cfg, &b);
+            CHECK_EQ(a.outcome, OUT_OK);
+            CHECK(a.digest == b.digest);
+            CHECK_EQ(a.events, b.events);
+            CHECK_EQ(a.end_time_ns, b.end_time_ns);
+            sim_result_free(&a);
+            sim_result_free(&b);
+        }
+    }
+}
+
+static void seeds_change_the_interleaving(void) {
+    build_workers(4);
+    uint64_t digests[8];
+    int distinct = 0;
+    for (int i = 0; i < 8; i++) {
+        sim_config cfg;
+        sim_config_default(&cfg);
+        cfg.seed = (uint64_t)i + 1;
+        cfg.stall_den = 8;
+        sim_result r;
+        sim_run(&sc, &cfg, &r);
+        digests[i] = r.digest;
+        bool seen = false;
+        for (int j = 0; j < i; j++)
+            seen |= digests[j] == digests[i];
+        distinct += !seen;
+        sim_result_free(&r);
+    }
+    CHECK(distinct >= 4);
+}
+
+static void tracing_off_changes_nothing_but_the_record(void) {
+    build_workers(2);
+    sim_config cfg;
+    sim_config_default(&cfg);
+    sim_result on, off;
+    sim_run(&sc, &cfg, &on);
+    cfg.trace_on = false;
+    sim_run(&sc, &cfg, &off);
+    CHECK_EQ(on.outcome, off.outcome);
+    CHECK_EQ(on.end_time_ns, off.end_time_ns);
+    CHECK_EQ(on.schedules, off.schedules);
+    CHECK_EQ(on.nmarks, off.nmarks);
+    CHECK_EQ(off.events, 0);
+    sim_result_free(&on);
+    sim_result_free(&off);
+}
+
+static void virtual_time_budget_ends_a_livelock_as_hang(void) {
+    sb_begin(&sc, 1);
+    int c = sb_chan(&sc, "c", 0);
+    int spin = sb_body(&sc, "spin");
+    sb_open(&sc, OP_LOOP, 0, 100000);
+    sb_op(&sc, OP_GOSCHED, 0, 0);
+    sb_close(&sc);
+    sb_end_body(&sc);
+    sb_main(&sc);
+    sb_op(&sc, OP_GO, spin, 1);
+    sb_op(&sc, OP_RECV, c, 0);
+    sb_end_body(&sc);
+    sim_config cfg;
+    sim_config_default(&cfg);
+    cfg.max_schedules = 1000;
+    sim_result r;
+    CHECK_EQ(sim_run(&sc, &cfg, &r), OUT_HANG);
+    CHECK(strstr(r.message, "budget") != NULL);
+    sim_result_free(&r);
+}
+
+static void goroutine_limit_is_a_resource_outcome(void) {
+    sb_begin(&sc, 1);
+    int c = sb_chan(&sc, "c", 0);
+    int blk = sb_body(&sc, "blk");
+    sb_op(&sc, OP_RECV, c, 0);
+    sb_end_body(&sc);
+    sb_main(&sc);
+    sb_op(&sc, OP_GO, blk, 200);
+    sb_end_body(&sc);
+    sim_config cfg;
+    sim_config_default(&cfg);
+    cfg.rt.max_gs = 100;
+    sim_result r;
+    CHECK_EQ(sim_run(&sc, &cfg, &r), OUT_RESOURCE);
+    CHECK(strstr(r.message, "goroutine limit") != NULL);
+    sim_result_free(&r);
+}
+
+static void send_on_closed_channel_panics_like_go(void) {
+    sb_begin(&sc, 1);
+    int c = sb_chan(&sc, "c", 1);
+    sb_main(&sc);
+    sb_op(&sc, OP_CLOSE, c, 0);
+    sb_op(&sc, OP_SEND, c, 0);
+    sb_end_body(&sc);
+    sim_config cfg;
+    sim_config_default(&cfg);
+    sim_result r;
+    CHECK_EQ(sim_run(&sc, &cfg, &r), OUT_PANIC);
+    CHECK_STR(r.message, "panic: send on closed channel");
+    sim_result_free(&r);
+}
+
+/* ---- researchers' invariants ---- */
+
+static int calls;
+static bool count_and_hold(const inv_view *v, void *ctx, char *why, size_t len) {
+    (void)v, (void)why, (void)len;
+    (*(int *)ctx)++;
+    return true;
+}
+static bool no_more_than_three_marks(const inv_view *v, void *ctx, char *why, size_t len) {
+    (void)ctx;
+    (void)v;
+    uint32_t running = 0;
+    for (uint32_t i = 0; i < allglen; i++)
+        running += allgs[i]->atomicstatus == _Grunning;
+    if (running > 1) {   /* GOMAXPROCS=1: never two running Gs */
+        snprintf(why, len, "%u Gs running", running);
+        return false;
+    }
+    return true;
+}
+
+static void registered_invariants_run_after_events_and_can_fail(void) {
+    build_workers(1);
+    gmp_invariant_clear();
+    calls = 0;
+    int id = gmp_invariant_register("count", count_and_hold, &calls);
+    CHECK_EQ(id, INV_USER_FIRST);
+    CHECK_STR(gmp_invariant_name(id), "count");
+    CHECK(gmp_invariant_register("one-running", no_more_than_three_marks, NULL) > id);
+    sim_config cfg;
+    sim_config_default(&cfg);
+    cfg.check = true;
+    sim_result r;
+    CHECK_EQ(sim_run(&sc, &cfg, &r), OUT_OK);
+    CHECK(calls > 100);
+    CHECK_EQ((uint64_t)calls, r.checks);
+    sim_result_free(&r);
+    gmp_invariant_clear();
+}
+
+#define TESTS(X)                                          \
+    X(prng_is_reproducible_and_in_range)                  \
+    X(prng_range_is_unbiased_enough)                      \
+    X(bytes_producer_reads_widths_then_defaults_to_zero)  \
+    X(replay_producer_reports_first_divergence)           \
+    X(draw_of_one_option_is_not_a_choice)                 \
+    X(every_strategy_is_deterministic_in_process)         \
+    X(seeds_change_the_interleaving)                      \
+    X(tracing_off_changes_nothing_but_the_record)         \
+    X(virtual_time_budget_ends_a_livelock_as_hang)        \
+    X(goroutine_limit_is_a_resource_outcome)              \
+    X(send_on_closed_channel_panics_like_go)              \
+    X(registered_invariants_run_after_events_and_can_fail)
+#include "../unit.h"
