@@ -181,7 +181,7 @@ static void go_op(const scenario *sc, const sc_op *op, sc_out *o, unsigned tabs)
     case OP_SEND: sc_out_fmt(o, "ch_%s <- 0\n", sc->chans[op->a].name); break;
     case OP_RECV: sc_out_fmt(o, "<-ch_%s\n", sc->chans[op->a].name); break;
     case OP_CLOSE: sc_out_fmt(o, "close(ch_%s)\n", sc->chans[op->a].name); break;
-    case OP_SELECT: sc_out_str(o, "select {\n"); break;
+    case OP_SELECT: sc_out_str(o, op->nchild > 0 ? "select {\n" : "select {}\n"); break;
     case OP_CASE:
         if (op->n == CASE_DEFAULT)
             sc_out_str(o, "default:\n");
@@ -230,7 +230,7 @@ static void go_body(const scenario *sc, const sc_body *b, sc_out *o) {
             assert(sp < sizeof open / sizeof open[0]);
             open[sp].end = op->child + op->nchild;
             open[sp].tabs = tabs;
-            open[sp++].brace = op->kind != OP_CASE;
+            open[sp++].brace = op->kind == OP_LOOP || (op->kind == OP_SELECT && op->nchild > 0);
             tabs = at + 1;
         }
     }

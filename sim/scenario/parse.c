@@ -63,8 +63,8 @@ typedef struct parser {
     decl_pos chan_pos[SC_MAX_CHANS], mutex_pos[SC_MAX_MUTEXES], wg_pos[SC_MAX_WGS];
     decl_pos body_pos[SC_MAX_BODIES], gomaxprocs_pos;
     bool have_main, have_gomaxprocs;
-    uint32_t nfixups;
-    fixup fixups[SC_MAX_OPS];
+    fixup *fixups;           /* owned; grows by doubling, at most SC_MAX_OPS */
+    uint32_t nfixups, capfixups;
 } parser;
 
 static bool is_word_start(char c) {
@@ -432,7 +432,15 @@ static bool parse_go(parser *p, const tok *kw) {
             return true;
         }
     }
-    assert(p->nfixups < SC_MAX_OPS);
+    if (p->nfixups == p->capfixups) {
+        assert(p->capfixups < SC_MAX_OPS);   /* one per op at most */
+        uint32_t cap = p->capfixups ? 2 * p->capfixups : 16;
+        fixup *grown = realloc(p->fixups, cap * sizeof *grown);
+        if (grown == NULL)
+            return FAIL(p, kw, "out of memory");
+        p->fixups = grown;
+        p->capfixups = cap;
+    }
     p->fixups[p->nfixups++] = (fixup){.op = index, .name = name};
     return true;
 }
@@ -763,20 +771,12 @@ bool sc_parse(const char *text, size_t len, scenario *out, sc_error *err) {
         snprintf(err->msg, sizeof err->msg, "input is larger than %lld bytes", SC_MAX_TEXT_BYTES);
         return false;
     }
-    parser *p = calloc(1, sizeof *p);   /* owned here; the fixup table is large */
-    if (p == NULL) {
-        snprintf(err->msg, sizeof err->msg, "out of memory");
-        return false;
-    }
     memset(out, 0, sizeof *out);
     out->gomaxprocs = 1;
-    p->text = text != NULL ? text : "";
-    p->len = len;
-    p->line = p->col = 1;
-    p->sc = out;
-    p->err = err;
-    bool ok = parse_all(p);
-    free(p);
+    parser p = {.text = text != NULL ? text : "", .len = len, .line = 1, .col = 1, .sc = out,
+                .err = err};
+    bool ok = parse_all(&p);
+    free(p.fixups);
     if (ok) {
         const char *why = sc_validate(out);
         assert(why == NULL);   /* the parser only builds valid scenarios */
