@@ -15,15 +15,26 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [[ ${#missing[@]} -eq 0 ]]; then
-  exit 0
+if [[ ${#missing[@]} -gt 0 ]]; then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "gmpsim: missing Debian packages: ${missing[*]}" >&2
+    echo "gmpsim: run as root, or: apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "gmpsim: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >&2
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
 fi
-if [[ $(id -u) -ne 0 ]]; then
-  echo "gmpsim: missing Debian packages: ${missing[*]}" >&2
-  echo "gmpsim: run as root, or: apt-get install -y ${missing[*]}" >&2
-  exit 1
+
+# Each goroutine stack is two kernel mappings (guard page + body); Debian's
+# default vm.max_map_count (65530) caps a run near 30000 live goroutines.
+# Raise it so 100000 blocked goroutines fit (docs/simulator.md).
+want_maps=262144
+if [[ -r /proc/sys/vm/max_map_count ]] && (( $(cat /proc/sys/vm/max_map_count) < want_maps )); then
+  if [[ $(id -u) -eq 0 ]]; then
+    sysctl -q -w vm.max_map_count=$want_maps || echo "gmpsim: could not raise vm.max_map_count" >&2
+  else
+    echo "gmpsim: vm.max_map_count < $want_maps; runs are limited to ~30000 live goroutines" >&2
+  fi
 fi
-echo "gmpsim: installing ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >&2
-apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
