@@ -26,6 +26,7 @@ enum { ASAN_UNPOISON_BYTES = 256 * 1024 };
 
 void *gmp_ctx_make(const gmp_stack *s, uintptr_t top_in, gmp_entry_fn entry, void *arg, void *retaddr) {
     assert(entry != NULL && s != NULL && top_in <= s->hi && top_in > s->lo);
+    (void)s;   /* used by the assertion and under ASan only */
     /* The entry's return-address slot must sit at 8 mod 16, as if `call`
      * had pushed it from a 16-byte aligned stack. */
     uintptr_t top = (top_in & ~(uintptr_t)15) - 8;

@@ -63,13 +63,7 @@ static sudog *waitq_dequeue(waitq *q) {
         /* A select waiter is ours only if we win its selectDone (Go
          * unlinks first and then tries; the order is invisible to other
          * Ms, which need this channel's lock to see the queue). */
-        bool won = true;
-        if (sgp->isSelect) {
-            bool expect = false;
-            plat_atomic_point();
-            won = __atomic_compare_exchange_n(&sgp->g->selectDone, &expect, true, false,
-                                              __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
-        }
+        bool won = !sgp->isSelect || atomic_Cas8(&sgp->g->selectDone, false, true);
         sudog *y = sgp->next;
         if (y == NULL) {
             q->first = NULL;

@@ -45,11 +45,11 @@ static inline void rt_trace(unsigned kind, uint32_t a0, uint32_t a1, uint32_t a2
 static inline void note_submission(g *gp) {
     gp->fresh = true;
     if (rt_xfer_on)
-        gp->wake_promised = __atomic_load_n(&sched.npidle, __ATOMIC_RELAXED) > 0;
+        gp->wake_promised = RT_LOAD(&sched.npidle, __ATOMIC_RELAXED) > 0;
 }
 
 /* ---- g status ---- */
-static inline uint32_t readgstatus(const g *gp) { return __atomic_load_n(&gp->atomicstatus, __ATOMIC_SEQ_CST); }
+static inline uint32_t readgstatus(const g *gp) { return RT_LOAD(&gp->atomicstatus, __ATOMIC_SEQ_CST); }
 void casgstatus(g *gp, uint32_t oldval, uint32_t newval);
 
 /* ---- stack switching (stubs.c): Go's gogo, mcall, systemstack ---- */
@@ -138,14 +138,8 @@ extern uint32_t timerpMask[_MaxGomaxprocs / 32];
 static inline bool pMask_read(const uint32_t *mask, uint32_t id) {
     return (atomic_Load(&mask[id / 32]) & (1u << (id % 32))) != 0;
 }
-static inline void pMask_set(uint32_t *mask, int32_t id) {
-    plat_atomic_point();
-    __atomic_or_fetch(&mask[id / 32], 1u << (id % 32), __ATOMIC_SEQ_CST);
-}
-static inline void pMask_clear(uint32_t *mask, int32_t id) {
-    plat_atomic_point();
-    __atomic_and_fetch(&mask[id / 32], ~(1u << (id % 32)), __ATOMIC_SEQ_CST);
-}
+static inline void pMask_set(uint32_t *mask, int32_t id) { atomic_Or(&mask[id / 32], 1u << (id % 32)); }
+static inline void pMask_clear(uint32_t *mask, int32_t id) { atomic_And(&mask[id / 32], ~(1u << (id % 32))); }
 
 /* ---- syscall.c ---- */
 void entersyscall(void);

@@ -31,6 +31,9 @@
  *     uint32_t plat_fastrand(void)     Go's fastrand
  *   safe points
  *     bool plat_inject_preempt(int where)  should the running G be preempted here?
+ *   memory model
+ *     PLAT_ONE_HOST_THREAD             1 if all Ms share one host thread (plain memory
+ *                                      operations suffice), 0 for real threads
  *   trace
  *     trace *plat_trace(void)          the recorder events go to
  *   ends

@@ -131,10 +131,7 @@ static bool legal_transition(uint32_t from, uint32_t to) {
 void casgstatus(g *gp, uint32_t oldval, uint32_t newval) {
     if (oldval == newval || !legal_transition(oldval, newval))
         throw("casgstatus: bad incoming values");
-    plat_atomic_point();
-    uint32_t cur = oldval;
-    if (!__atomic_compare_exchange_n(&gp->atomicstatus, &cur, newval, false, __ATOMIC_SEQ_CST,
-                                     __ATOMIC_SEQ_CST))
+    if (!atomic_Cas(&gp->atomicstatus, oldval, newval))
         throw("casgstatus: status is not the expected old value");
     if (newval == _Grunnable) {
         gp->runnable_since = nanotime();

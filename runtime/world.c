@@ -102,7 +102,7 @@ p *procresize(int32_t nprocs) {
         }
     }
     stealOrder_reset((uint32_t)nprocs);
-    __atomic_store_n(&gomaxprocs, nprocs, __ATOMIC_SEQ_CST);
+    atomic_Store((uint32_t *)&gomaxprocs, (uint32_t)nprocs);
     return runnablePs;
 }
 

@@ -8,6 +8,10 @@
 
 #include "sim/driver.h"
 
+/* Every M runs on the one host thread, one at a time: the runtime's
+ * atomics need no hardware atomicity (runtime/atomic.h). */
+#define PLAT_ONE_HOST_THREAD 1
+
 void plat_newosproc(m *mp);
 _Noreturn void plat_exitthread(m *mp);
 void plat_notesleep(note *n);

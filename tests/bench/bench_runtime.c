@@ -130,6 +130,7 @@ int main(int argc, char **argv) {
         {"spawn_exit", spawn_main, n / 2},
         {"chan_rtt", chan_main, n / 2},
     };
+    printf("# gmpsim scheduler, GOMAXPROCS=1, host ns per operation (best of 3)\n");
     printf("%-12s %14s %14s %8s\n", "benchmark", "trace off ns", "trace on ns", "on/off");
     for (size_t i = 0; i < sizeof benches / sizeof benches[0]; i++) {
         double off = 1e18, on = 1e18;
