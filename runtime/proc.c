@@ -75,8 +75,13 @@ static void allgadd(g *gp) {
     allgs[allglen++] = gp;
 }
 
+static uint64_t stack_bytes_total;   /* stack address space handed out this run */
+
 /* Allocate a G with a stack of stacksize bytes and its canary. */
 g *malg(size_t stacksize) {
+    if (stack_bytes_total + stacksize > rt_cfg->max_stack_bytes)
+        plat_fatal(RT_FATAL_RESOURCE, "runtime: stack memory limit exceeded");
+    stack_bytes_total += stacksize;
     g *newg = plat_alloc(sizeof(g));
     if (!gmp_stack_get(stacksize, &newg->stack))
         plat_fatal(RT_FATAL_RESOURCE, "runtime: cannot allocate goroutine stack (out of memory or map count)");
@@ -950,6 +955,7 @@ void injectglist(gList *glist) { (void)glist; }
 
 void proc_reset(void) {
     allgcap = 0;
+    stack_bytes_total = 0;
     the_main = (mainarg){0};
 }
 

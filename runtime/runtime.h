@@ -37,6 +37,7 @@ typedef struct rt_config {
     size_t stack_bytes;        /* goroutine stack size (Go's _StackMin, fixed here) */
     size_t g0_stack_bytes;     /* scheduler stack of each M */
     uint32_t max_gs;           /* resource limit on goroutines ever allocated */
+    uint64_t max_stack_bytes;  /* resource limit on stack address space (goroutines and Ms) */
     int64_t work_quantum_ns;   /* async preemption granularity of rt_work */
     int mutant;                /* MUT_NONE or one seeded bug */
 } rt_config;

@@ -81,6 +81,7 @@ void rt_config_default(rt_config *cfg) {
     cfg->g0_stack_bytes = 256 * 1024;
 #endif
     cfg->max_gs = 1000000;
+    cfg->max_stack_bytes = 64ull << 30;  /* address space, not memory: pages are touched lazily */
     cfg->work_quantum_ns = 10 * 1000;    /* async preemption latency: 10us */
     cfg->mutant = MUT_NONE;
 }

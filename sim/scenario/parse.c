@@ -445,6 +445,36 @@ static bool parse_go(parser *p, const tok *kw) {
     return true;
 }
 
+/* One `case send|recv CHAN [{...}]` or `default [{...}]` of a select, its
+ * keyword t already consumed. */
+static bool parse_case(parser *p, unsigned depth, const tok *t, tok *first_default) {
+    uint32_t chan = 0, c;
+    int64_t mode = CASE_DEFAULT;
+    if (tok_is(t, "default")) {
+        if (first_default->line != 0)
+            return FAIL(p, t, "a second default in one select (the first is at %" PRIu32 ":%" PRIu32
+                        ")", first_default->line, first_default->col);
+        *first_default = *t;
+    } else if (tok_is(&p->cur, "send") || tok_is(&p->cur, "recv")) {
+        mode = tok_is(&p->cur, "send") ? CASE_SEND : CASE_RECV;
+        advance(p);
+        if (!lookup_chan(p, &chan))
+            return false;
+    } else {
+        return fail_expected(p, "'send' or 'recv' after 'case'");
+    }
+    if (!emit(p, t, OP_CASE, chan, mode, &c))
+        return false;
+    if (p->cur.kind == T_LBRACE) {
+        tok open = p->cur;
+        advance(p);
+        if (!parse_block(p, depth, &open))
+            return false;
+    }
+    close_range(p, c);
+    return expect_end(p);
+}
+
 /* `select { case send|recv CHAN [{...}] ... default [{...}] }` */
 static bool parse_select(parser *p, unsigned depth, const tok *kw) {
     uint32_t index, ncases = 0;
@@ -467,31 +497,7 @@ static bool parse_select(parser *p, unsigned depth, const tok *kw) {
         if (++ncases > SC_MAX_CASES)
             return FAIL(p, &t, "too many cases in one select (at most %d)", SC_MAX_CASES);
         advance(p);
-        uint32_t chan = 0, c;
-        int64_t mode = CASE_DEFAULT;
-        if (tok_is(&t, "default")) {
-            if (first_default.line != 0)
-                return FAIL(p, &t, "a second default in one select (the first is at %" PRIu32
-                            ":%" PRIu32 ")", first_default.line, first_default.col);
-            first_default = t;
-        } else if (tok_is(&p->cur, "send") || tok_is(&p->cur, "recv")) {
-            mode = tok_is(&p->cur, "send") ? CASE_SEND : CASE_RECV;
-            advance(p);
-            if (!lookup_chan(p, &chan))
-                return false;
-        } else {
-            return fail_expected(p, "'send' or 'recv' after 'case'");
-        }
-        if (!emit(p, &t, OP_CASE, chan, mode, &c))
-            return false;
-        if (p->cur.kind == T_LBRACE) {
-            tok case_open = p->cur;
-            advance(p);
-            if (!parse_block(p, depth, &case_open))
-                return false;
-        }
-        close_range(p, c);
-        if (!expect_end(p))
+        if (!parse_case(p, depth, &t, &first_default))
             return false;
     }
     advance(p);   /* the select's '}' */

@@ -21,6 +21,10 @@ echo
 echo "== runtime (gmpsim, host ns per operation)"
 "$b/bench_runtime" "$n" | tee /tmp/gmpsim-bench-runtime.txt
 
+echo
+echo "== simulator: scheduling decisions per second"
+"$b/bench_sim"
+
 go=/usr/lib/go-1.19/bin/go
 if [[ -x $go ]]; then
   echo

@@ -8,6 +8,7 @@
 #include "sim/invariant.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
+#include "sim/tracefile.h"
 #include "../runtime/sbuild.h"
 
 static scenario sc;
@@ -198,6 +199,54 @@ static void goroutine_limit_is_a_resource_outcome(void) {
     sim_result_free(&r);
 }
 
+static void stack_memory_limit_is_a_resource_outcome(void) {
+    sb_begin(&sc, 1);
+    int c = sb_chan(&sc, "c", 0);
+    int blk = sb_body(&sc, "blk");
+    sb_op(&sc, OP_RECV, c, 0);
+    sb_end_body(&sc);
+    sb_main(&sc);
+    sb_op(&sc, OP_GO, blk, 50);
+    sb_end_body(&sc);
+    sim_config cfg;
+    sim_config_default(&cfg);
+    cfg.rt.max_stack_bytes = 20 * cfg.rt.stack_bytes + 4 * cfg.rt.g0_stack_bytes;
+    sim_result r;
+    CHECK_EQ(sim_run(&sc, &cfg, &r), OUT_RESOURCE);
+    CHECK(strstr(r.message, "stack memory") != NULL);
+    sim_result_free(&r);
+}
+
+static void config_text_round_trips(void) {
+    sim_config a, b;
+    sim_config_default(&a);
+    a.seed = 123456789012345ull;
+    a.strategy = STRAT_PCT;
+    a.pct_depth = 4;
+    a.rt.gomaxprocs = 6;
+    a.rt.mutant = MUT_READY_SKIPS_WAKEP;
+    a.check = true;
+    a.stall_den = 16;
+    a.preempt_den = 8;
+    a.costs.wake_latency = 777;
+    char text[4096], why[128] = "";
+    size_t n = sim_config_format(&a, text, sizeof text);
+    CHECK(n > 0 && n < sizeof text);
+    CHECK(sim_config_parse(text, n, &b, why, sizeof why));
+    CHECK_EQ(b.seed, a.seed);
+    CHECK_EQ(b.strategy, STRAT_PCT);
+    CHECK_EQ(b.pct_depth, 4);
+    CHECK_EQ(b.rt.gomaxprocs, 6);
+    CHECK_EQ(b.rt.mutant, MUT_READY_SKIPS_WAKEP);
+    CHECK(b.check);
+    CHECK_EQ(b.costs.wake_latency, 777);
+    char text2[4096];
+    CHECK_EQ(sim_config_format(&b, text2, sizeof text2), n);
+    CHECK_STR(text2, text);
+    CHECK(!sim_config_parse("seed=1\nbogus=2\n", 14, &b, why, sizeof why));
+    CHECK(strstr(why, "bogus") != NULL);
+}
+
 static void send_on_closed_channel_panics_like_go(void) {
     sb_begin(&sc, 1);
     int c = sb_chan(&sc, "c", 1);
@@ -264,6 +313,8 @@ static void registered_invariants_run_after_events_and_can_fail(void) {
     X(tracing_off_changes_nothing_but_the_record)         \
     X(virtual_time_budget_ends_a_livelock_as_hang)        \
     X(goroutine_limit_is_a_resource_outcome)              \
+    X(stack_memory_limit_is_a_resource_outcome)           \
+    X(config_text_round_trips)                            \
     X(send_on_closed_channel_panics_like_go)              \
     X(registered_invariants_run_after_events_and_can_fail)
 #include "../unit.h"

@@ -45,13 +45,16 @@ static uint32_t random_arg(uint64_t *s, uint32_t g) {
     }
 }
 
+/* t + d, wrapping like the codec's two's-complement deltas (no overflow UB). */
+static int64_t wrap_add(int64_t t, int64_t d) { return (int64_t)((uint64_t)t + (uint64_t)d); }
+
 static int64_t random_time(uint64_t *s, int64_t prev) {
     switch (below(s, 6)) {
     case 0: return prev;
     case 1: return INT64_MAX - (int64_t)below(s, 3);
     case 2: return INT64_MIN + (int64_t)below(s, 3);
-    case 3: return prev - (int64_t)below(s, 1000);
-    default: return prev + (int64_t)below(s, 100000);
+    case 3: return wrap_add(prev, -(int64_t)below(s, 1000));
+    default: return wrap_add(prev, (int64_t)below(s, 100000));
     }
 }
 
@@ -68,7 +71,7 @@ void ts_random(tr_event *ev, size_t n, uint64_t seed) {
             /* a repeat, with one field changed */
             cur = ev[i - 1];
             switch (below(&s, 4)) {
-            case 0: cur.time += below(&s, 50); break;
+            case 0: cur.time = wrap_add(cur.time, below(&s, 50)); break;
             case 1: cur.g = below(&s, 8); break;
             case 2: cur.a[below(&s, 3)] = random_arg(&s, cur.g); break;
             default: break;

@@ -11,53 +11,10 @@
 #include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <xxhash.h>
 
+#include "layout.h"
 #include "streams.h"
 #include "traces/tfile.h"
-
-/* ---- the documented layout, as the tests see it ---- */
-enum {
-    HEADER_FIXED = 12, /* magic[8] version:u16 nsections:u16 */
-    CHUNK_HEAD = 24,   /* marker codec reserved nevents first_seq raw_len stored_len */
-    FOOTER = 20,       /* marker reserved[3] nevents:u64 digest:u64 */
-};
-
-static uint32_t rd32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
-static void wr32(uint8_t *p, uint32_t v) {
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* Byte offset of the first chunk (just after the header checksum). */
-static size_t header_end(const uint8_t *b) {
-    size_t o = HEADER_FIXED;
-    unsigned n = (unsigned)(b[10] | b[11] << 8);
-    for (unsigned i = 0; i < n; i++)
-        o += 8 + rd32(b + o + 4);
-    return o + 4;
-}
-
-/* Offsets of every chunk, then the footer's; returns the count of chunks. */
-static size_t chunk_offsets(const uint8_t *b, size_t len, size_t *at, size_t max) {
-    size_t o = header_end(b), n = 0;
-    while (o < len && b[o] == 'C' && n < max) {
-        at[n++] = o;
-        o += CHUNK_HEAD + rd32(b + o + 20) + 4;
-    }
-    at[n] = o;
-    return n;
-}
-
-static void reseal_chunk(uint8_t *b, size_t at) {
-    size_t body = CHUNK_HEAD + rd32(b + at + 20);
-    wr32(b + at + body, XXH32(b + at, body, 0));
-}
-
-static void reseal_header(uint8_t *b) {
-    size_t end = header_end(b) - 4;
-    wr32(b + end, XXH32(b, end, 0));
-}
 
 /* ---- helpers ---- */
 
@@ -268,7 +225,7 @@ static void digests_equal_exactly_when_traces_equal(void) {
             case 5: e->a[0] ^= 0x80000000u; break;
             case 6: e->a[1] += 1; break;
             case 7: e->a[2] -= 1; break;
-            default: e->time += INT64_C(1) << 40; break;
+            default: e->time = (int64_t)((uint64_t)e->time + (UINT64_C(1) << 40)); break;
             }
             CHECK(memcmp(copy, base, sizeof base) != 0);
             CHECK(tr_digest_of(copy, N) != d0);
@@ -324,7 +281,7 @@ static void sections_round_trip_byte_for_byte(void) {
     tr_reader_section_at(r, 1, &id, &sl);
     CHECK(id == TR_SEC_CONFIG);
     CHECK(memcmp(b, "GMPTRACE", 8) == 0 && b[8] == TR_FORMAT_VERSION && b[9] == 0);
-    CHECK(memcmp(b + HEADER_FIXED, "SCEN", 4) == 0);
+    CHECK(memcmp(b + LAYOUT_HEADER_FIXED, "SCEN", 4) == 0);
     tr_reader_close(r);
     free(b);
 }
@@ -406,7 +363,7 @@ static void reject_wrong_version(void) {
     size_t len;
     uint8_t *b = sample_file(true, &len);
     b[8] = TR_FORMAT_VERSION + 1;
-    reseal_header(b);
+    layout_reseal_header(b);
     CHECK_EQ(reject_class(b, len), TR_ERR_VERSION);
     b[8] = 0;
     CHECK_EQ(reject_class(b, len), TR_ERR_VERSION);
@@ -416,7 +373,7 @@ static void reject_wrong_version(void) {
 static void reject_truncated_header(void) {
     size_t len;
     uint8_t *b = sample_file(true, &len);
-    size_t end = header_end(b);
+    size_t end = layout_header_end(b);
     for (size_t cut = 0; cut < end; cut++)
         CHECK_EQ(reject_class(b, cut), TR_ERR_TRUNCATED);
     tr_error err;
@@ -430,16 +387,16 @@ static void reject_corrupt_header_and_chunk_checksums(void) {
     size_t at[16];
     for (int z = 0; z < 2; z++) {
         uint8_t *b = sample_file(z, &len);
-        CHECK_EQ(chunk_offsets(b, len, at, 15), 6);
-        b[HEADER_FIXED + 9] ^= 1; /* inside the CONFIG bytes */
+        CHECK_EQ(layout_chunks(b, len, at, 15), 6);
+        b[LAYOUT_HEADER_FIXED + 9] ^= 1; /* inside the CONFIG bytes */
         CHECK_EQ(reject_class(b, len), TR_ERR_CHECKSUM);
-        b[HEADER_FIXED + 9] ^= 1;
-        b[at[2] + CHUNK_HEAD + 3] ^= 0x10; /* payload of chunk 2 */
+        b[LAYOUT_HEADER_FIXED + 9] ^= 1;
+        b[at[2] + LAYOUT_CHUNK_HEAD + 3] ^= 0x10; /* payload of chunk 2 */
         CHECK_EQ(reject_class(b, len), TR_ERR_CHECKSUM);
-        b[at[2] + CHUNK_HEAD + 3] ^= 0x10;
+        b[at[2] + LAYOUT_CHUNK_HEAD + 3] ^= 0x10;
         b[at[3] + 8] ^= 1; /* first_seq of chunk 3, checksummed */
         CHECK_EQ(reject_class(b, len), TR_ERR_CHECKSUM);
-        reseal_chunk(b, at[3]);
+        layout_reseal_chunk(b, at[3]);
         CHECK_EQ(reject_class(b, len), TR_ERR_MALFORMED); /* sealed, but out of sequence */
         free(b);
     }
@@ -448,31 +405,31 @@ static void reject_corrupt_header_and_chunk_checksums(void) {
 static void reject_impossible_lengths(void) {
     size_t len, at[16];
     uint8_t *b = sample_file(true, &len);
-    chunk_offsets(b, len, at, 15);
+    layout_chunks(b, len, at, 15);
     uint8_t *c = b + at[1];
-    uint32_t nev = rd32(c + 4), raw = rd32(c + 16), stored = rd32(c + 20);
-    wr32(c + 4, 0);
+    uint32_t nev = layout_rd32(c + 4), raw = layout_rd32(c + 16), stored = layout_rd32(c + 20);
+    layout_wr32(c + 4, 0);
     CHECK_EQ(reject_class(b, len), TR_ERR_LIMIT);
-    wr32(c + 4, TR_FILE_CHUNK_EVENTS_MAX + 1);
+    layout_wr32(c + 4, TR_FILE_CHUNK_EVENTS_MAX + 1);
     CHECK_EQ(reject_class(b, len), TR_ERR_LIMIT);
-    wr32(c + 4, nev);
-    wr32(c + 16, nev - 1); /* fewer bytes than events */
+    layout_wr32(c + 4, nev);
+    layout_wr32(c + 16, nev - 1); /* fewer bytes than events */
     CHECK_EQ(reject_class(b, len), TR_ERR_LIMIT);
-    wr32(c + 16, nev * 41 + 1);
+    layout_wr32(c + 16, nev * 41 + 1);
     CHECK_EQ(reject_class(b, len), TR_ERR_LIMIT);
-    wr32(c + 16, raw);
-    wr32(c + 20, raw + 1); /* stored longer than raw */
+    layout_wr32(c + 16, raw);
+    layout_wr32(c + 20, raw + 1); /* stored longer than raw */
     CHECK_EQ(reject_class(b, len), TR_ERR_LIMIT);
-    wr32(c + 20, 0xfffffff0u);
+    layout_wr32(c + 20, 0xfffffff0u);
     CHECK_EQ(reject_class(b, len), TR_ERR_LIMIT);
-    wr32(c + 20, stored);
+    layout_wr32(c + 20, stored);
     CHECK_EQ(reject_class(b, len), TR_OK);
     b[10] = TR_SECTIONS_MAX + 1; /* nsections */
     CHECK_EQ(reject_class(b, len), TR_ERR_LIMIT);
     b[10] = 1;
-    wr32(b + HEADER_FIXED + 4, TR_SECTION_BYTES_MAX + 1);
+    layout_wr32(b + LAYOUT_HEADER_FIXED + 4, TR_SECTION_BYTES_MAX + 1);
     CHECK_EQ(reject_class(b, len), TR_ERR_LIMIT);
-    wr32(b + HEADER_FIXED + 4, (uint32_t)len); /* past the end */
+    layout_wr32(b + LAYOUT_HEADER_FIXED + 4, (uint32_t)len); /* past the end */
     CHECK_EQ(reject_class(b, len), TR_ERR_TRUNCATED);
     free(b);
 }
@@ -485,19 +442,19 @@ static void reject_kind_outside_the_catalogue(void) {
     tr_write_opts o = opts(false, TR_FILE_CHUNK_EVENTS_DEFAULT);
     size_t len, at[4];
     uint8_t *b = write_mem(ev, 4, &o, NULL, 0, &len);
-    CHECK_EQ(chunk_offsets(b, len, at, 3), 1);
-    uint8_t *payload = b + at[0] + CHUNK_HEAD;
+    CHECK_EQ(layout_chunks(b, len, at, 3), 1);
+    uint8_t *payload = b + at[0] + LAYOUT_CHUNK_HEAD;
     CHECK(payload[0] & 1);
     CHECK_EQ(payload[1], EV_GOSCHED);
     payload[1] = EV__COUNT;
-    reseal_chunk(b, at[0]);
+    layout_reseal_chunk(b, at[0]);
     CHECK_EQ(reject_class(b, len), TR_ERR_KIND);
     payload[1] = 0xff; /* an unfinished varint that runs into the next byte */
-    reseal_chunk(b, at[0]);
+    layout_reseal_chunk(b, at[0]);
     CHECK(reject_class(b, len) == TR_ERR_KIND || reject_class(b, len) == TR_ERR_MALFORMED);
     payload[0] |= 0x80; /* reserved head bit */
     payload[1] = EV_GOSCHED;
-    reseal_chunk(b, at[0]);
+    layout_reseal_chunk(b, at[0]);
     CHECK_EQ(reject_class(b, len), TR_ERR_MALFORMED);
     free(b);
 }
@@ -505,7 +462,7 @@ static void reject_kind_outside_the_catalogue(void) {
 static void reject_footer_that_does_not_match(void) {
     size_t len;
     uint8_t *b = sample_file(true, &len);
-    size_t f = len - FOOTER;
+    size_t f = len - LAYOUT_FOOTER;
     CHECK_EQ(b[f], 'F');
     b[f + 12] ^= 1; /* digest */
     CHECK_EQ(reject_class(b, len), TR_ERR_DIGEST);
@@ -545,20 +502,20 @@ static void reject_trailing_garbage(void) {
 static void reject_damaged_zstd_frame_even_when_resealed(void) {
     size_t len, at[16];
     uint8_t *b = sample_file(true, &len);
-    chunk_offsets(b, len, at, 15);
+    layout_chunks(b, len, at, 15);
     CHECK_EQ(b[at[0] + 1], 1); /* zstd codec */
-    uint8_t *payload = b + at[0] + CHUNK_HEAD;
+    uint8_t *payload = b + at[0] + LAYOUT_CHUNK_HEAD;
     payload[0] ^= 1; /* frame magic */
-    reseal_chunk(b, at[0]);
+    layout_reseal_chunk(b, at[0]);
     CHECK_EQ(reject_class(b, len), TR_ERR_MALFORMED);
     payload[0] ^= 1;
-    size_t stored = rd32(b + at[0] + 20);
+    size_t stored = layout_rd32(b + at[0] + 20);
     payload[stored - 1] ^= 0xff; /* inside the compressed data */
-    reseal_chunk(b, at[0]);
+    layout_reseal_chunk(b, at[0]);
     int cls = reject_class(b, len);
     CHECK(cls == TR_ERR_MALFORMED || cls == TR_ERR_KIND);
     b[at[0] + 1] = 7; /* unknown codec */
-    reseal_chunk(b, at[0]);
+    layout_reseal_chunk(b, at[0]);
     CHECK_EQ(reject_class(b, len), TR_ERR_MALFORMED);
     free(b);
 }
@@ -603,7 +560,7 @@ static void truncation_at_every_offset_keeps_the_intact_prefix(void) {
     for (int z = 0; z < 2; z++) {
         size_t len, at[16];
         uint8_t *full = sample_file(z, &len);
-        size_t nchunks = chunk_offsets(full, len, at, 15);
+        size_t nchunks = layout_chunks(full, len, at, 15);
         CHECK_EQ(nchunks, N / PER_CHUNK);
         for (size_t cut = 0; cut < len; cut++) {
             uint8_t *b = malloc(cut ? cut : 1); /* exact size: ASan sees any overread */
