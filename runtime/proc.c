@@ -131,10 +131,73 @@ static void newm_sysmon(void *unused) {
     newm(sysmon, NULL, -1);
 }
 
+/* ---- what Go's runtime.main does before main.main ----
+ *
+ * Real Go 1.19 runs its own goroutines before the program's main, and the
+ * scheduler state they leave decides the first orders a program sees:
+ *   - runtime's init starts forcegchelper (goid 2), which parks;
+ *   - gcenable starts bgsweep (3) and bgscavenge (4) and waits on a
+ *     channel until each has started (two receives), then they park;
+ *   - os's init calls SetFinalizer, which starts runfinq (5): it is still in
+ *     the P's runnext when main.main starts;
+ *   - main is locked to m0 during init, so each time it blocks the P is
+ *     handed to a second thread (M2, left idle) and main comes back through
+ *     startlockedm, whose execute does not inherit the time slice: two more
+ *     schedticks than an unlocked main would leave (schedtick is 4).
+ * This reproduces that state: same goids, same parked system goroutines,
+ * runfinq in runnext, schedtick 4, one idle spare M.  (Measured on real Go
+ * by tests/conformance/probe_start.go.) */
+
+static void park_forever(uint8_t reason) { gopark(NULL, NULL, reason, WAIT_FOREVER, NULL); }
+
+static void forcegchelper(void *unused) {
+    (void)unused;
+    rt_mark_system();
+    park_forever(waitReasonZero);
+}
+
+static void bgworker(void *c) {
+    rt_mark_system();
+    rt_chansend(c, 1);   /* "started" */
+    park_forever(waitReasonZero);
+}
+
+static void runfinq(void *unused) {
+    (void)unused;
+    rt_mark_system();
+    park_forever(waitReasonZero);
+}
+
+/* The spare M: parks at once, ready to be started like any idle M. */
+static void mstart_idle(void) {
+    stopm();
+    schedule();
+}
+
+static void newm_spare(void *unused) {
+    (void)unused;
+    newm(mstart_idle, NULL, -1);
+}
+
+static void runtime_init(void) {
+    rt_go(forcegchelper, NULL);
+    hchan *c = rt_makechan(2);
+    rt_go(bgworker, c);      /* bgsweep */
+    rt_go(bgworker, c);      /* bgscavenge */
+    int64_t v;
+    rt_chanrecv(c, &v);
+    rt_chanrecv(c, &v);
+    systemstack(newm_spare, NULL);
+    getg()->m->p->schedtick += 2;   /* the two startlockedm executes */
+    rt_go(runfinq, NULL);
+}
+
 static void runtime_main(void *arg) {
     (void)arg;
     mainStarted = true;
     systemstack(newm_sysmon, NULL);
+    if (rt_cfg->go_init)
+        runtime_init();
     the_main.fn(the_main.arg);
     rt_exit(0);
 }

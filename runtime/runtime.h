@@ -40,6 +40,8 @@ typedef struct rt_config {
     uint64_t max_stack_bytes;  /* resource limit on stack address space (goroutines and Ms) */
     int64_t work_quantum_ns;   /* async preemption granularity of rt_work */
     int mutant;                /* MUT_NONE or one seeded bug */
+    bool go_init;              /* reproduce the scheduler state Go's runtime.main leaves
+                                  before main.main (see proc.c, runtime_init) */
 } rt_config;
 
 void rt_config_default(rt_config *cfg);

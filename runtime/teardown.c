@@ -84,6 +84,7 @@ void rt_config_default(rt_config *cfg) {
     cfg->max_stack_bytes = 64ull << 30;  /* address space, not memory: pages are touched lazily */
     cfg->work_quantum_ns = 10 * 1000;    /* async preemption latency: 10us */
     cfg->mutant = MUT_NONE;
+    cfg->go_init = true;
 }
 
 /* Return every stack to the pool and forget the run.  Memory from

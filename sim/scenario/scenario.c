@@ -55,6 +55,7 @@ void sc_out_fmt(sc_out *o, const char *fmt, ...) {
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
     assert(n >= 0 && (size_t)n < sizeof tmp);   /* callers format short pieces */
+    (void)n;
     sc_out_str(o, tmp);
 }
 
