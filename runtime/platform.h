@@ -29,6 +29,9 @@
  *     void plat_atomic_point(void)     a yield point; the backend may switch threads
  *   randomness
  *     uint32_t plat_fastrand(void)     Go's fastrand
+ *     uint32_t plat_timing(unsigned what, uint32_t n)  in [0, n): an outcome of OS
+ *                                      thread timing the runtime models without running
+ *                                      it step by step (what: TIMING_*); 0 is the usual one
  *   safe points
  *     bool plat_inject_preempt(int where)  should the running G be preempted here?
  *   memory model
@@ -55,6 +58,9 @@ typedef struct m m;
 typedef struct p p;
 typedef struct note note;
 typedef struct mutex mutex;
+
+/* Timing-dependent outcomes (argument of plat_timing). */
+enum { TIMING_INIT_HANDOFF = 0 };
 
 /* Where an injected preemption may happen (argument of plat_inject_preempt). */
 enum { PREEMPT_AT_SAFEPOINT = 0, PREEMPT_AT_QUANTUM = 1 };

@@ -218,16 +218,30 @@ void netpollBreak(void) {
     plat_notewakeup(&netpollNote);
 }
 
+/* Go's netpoll on Linux waits in epoll_wait, whose timeout is whole
+ * milliseconds: under 1ms it waits 1ms, otherwise the delay rounded down.
+ * So an M waiting for a timer wakes at ms granularity, and timers due
+ * within the same window fire in one batch (readied in deadline order,
+ * the last one into runnext). */
+static int64_t epoll_wait_ns(int64_t delay) {
+    if (delay <= 0)
+        return delay;
+    if (delay < 1000 * 1000)
+        return 1000 * 1000;
+    return delay / (1000 * 1000) * (1000 * 1000);
+}
+
 /* Block this M until the next timer or a netpollBreak (delay < 0: no
  * timeout).  No network: there is never anything to return. */
 void netpoll_block(int64_t delay) {
-    TRACE(NETPOLL, delay < 0 ? UINT32_MAX : clamp_ns(delay), 0, 0);
-    if (delay == 0) {
+    int64_t wait = epoll_wait_ns(delay);
+    TRACE(NETPOLL, wait < 0 ? UINT32_MAX : clamp_ns(wait), 0, 0);
+    if (wait == 0) {
         /* non-blocking: consume a pending break */
-    } else if (delay < 0) {
+    } else if (wait < 0) {
         plat_notesleep(&netpollNote);
     } else {
-        plat_notetsleep(&netpollNote, delay);
+        plat_notetsleep(&netpollNote, wait);
     }
     if (atomic_Load(&netpollWakeSig) != 0) {
         plat_noteclear(&netpollNote);

@@ -36,6 +36,7 @@ enum choice_kind {
     CH_PCT_CHANGE,   /* PCT: a priority change point (step index) */
     CH_RR,           /* round robin: never drawn, kept for the record */
     CH_JITTER,       /* extra virtual ns added to a step */
+    CH_TIMING,       /* an OS-timing outcome the runtime models (plat_timing) */
     CH__COUNT
 };
 

@@ -221,13 +221,30 @@ static sim_thread *pick_strategy(sim_thread *cur) {
     return best;
 }
 
+/* How long an OS stall lasts: from 10us, roughly doubling every 7 steps
+ * of the drawn value, up to ~35ms (a loaded machine's scheduling delay). */
+static int64_t stall_ns(uint32_t v) { return (int64_t)(10000 + (v % 7) * 10000) << (v / 7); }
+
 /* Maybe stall t (an OS deschedule): push its vt forward. */
 static bool maybe_stall(sim_thread *t) {
     if (simw.stall_den == 0)
         return false;
     if (sim_choose(CH_STALL, simw.stall_den) != simw.stall_den - 1)
         return false;
-    t->vt += (int64_t)(sim_choose(CH_STALL_LEN, 64) + 1) * 10000;
+    t->vt += stall_ns(sim_choose(CH_STALL_LEN, 64));
+    return true;
+}
+
+/* A thread about to wake (a timed sleep ran out, or a wakeup) may be woken
+ * late, as the OS would under load: push its key back in the heap. */
+static bool maybe_wake_late(sim_thread *t) {
+    if (simw.stall_den == 0 || !(t->state == TH_SLEEPING || t->woken))
+        return false;
+    if (sim_choose(CH_STALL, simw.stall_den) != simw.stall_den - 1)
+        return false;
+    heap_remove(t);
+    t->key += stall_ns(sim_choose(CH_STALL_LEN, 64));
+    heap_push(t);
     return true;
 }
 
@@ -239,6 +256,11 @@ static sim_thread *pick_time(sim_thread *cur) {
         maybe_stall(cur);
     sim_thread *cand[65];
     uint32_t n = collect_ties(cand, 64);
+    for (int late = 0; late < 4 && n > 0 && (cur == NULL || cand[0]->key <= cur->vt); late++) {
+        if (!maybe_wake_late(cand[0]))
+            break;
+        n = collect_ties(cand, 64);   /* decide again without the late thread */
+    }
     if (n == 0 || (cur != NULL && cand[0]->key > cur->vt))
         return cur;
     if (cur != NULL && cand[0]->key == cur->vt) {

@@ -67,6 +67,11 @@ static inline void plat_unlock(mutex *l) {
 
 static inline uint32_t plat_fastrand(void) { return sim_choose(CH_FASTRAND, 0); }
 
+static inline uint32_t plat_timing(unsigned what, uint32_t n) {
+    (void)what;
+    return sim_choose(CH_TIMING, n);
+}
+
 static inline bool plat_inject_preempt(int where) {
     (void)where;
     if (simw.preempt_den == 0)
