@@ -79,42 +79,73 @@ static uint32_t gmap_take(gmap *mp, uint32_t g) {
 
 /* ---- lanes ---- */
 
-static bool find_lanes(tl_model *m) {
-    m->lane_of_p = malloc(TL_IDS * sizeof *m->lane_of_p);
-    m->lane_of_m = malloc(TL_IDS * sizeof *m->lane_of_m);
-    if (m->lane_of_p == NULL || m->lane_of_m == NULL)
-        return false;
-    for (size_t i = 0; i < TL_IDS; i++)
-        m->lane_of_p[i] = m->lane_of_m[i] = -1;
-    bool driver = false;
+/* 1 + the largest P and M ids, so the id tables fit the trace. */
+static void count_ids(tl_model *m) {
     for (size_t i = 0; i < m->n; i++) {
         const tr_event *e = &m->ev[i];
-        if (e->p != TR_NONE)
-            m->lane_of_p[e->p] = 0;
-        if (e->m != TR_NONE)
-            m->lane_of_m[e->m] = 0;
+        if (e->p != TR_NONE && e->p >= m->p_ids)
+            m->p_ids = (size_t)e->p + 1;
+        if (e->m != TR_NONE && e->m >= m->m_ids)
+            m->m_ids = (size_t)e->m + 1;
+    }
+}
+
+/* A table by id, every entry -1 (all bytes 0xff). */
+static int32_t *id_table(size_t n) {
+    int32_t *t = malloc((n ? n : 1) * sizeof *t);
+    if (t != NULL)
+        memset(t, 0xff, (n ? n : 1) * sizeof *t);
+    return t;
+}
+
+static int cmp_u16(const void *a, const void *b) {
+    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/* Lanes for the ids marked in `of` (listed in ids[0..n)), in id order. */
+static void add_lanes(tl_model *m, tl_lane_kind kind, int32_t *of, uint16_t *ids, size_t n) {
+    qsort(ids, n, sizeof *ids, cmp_u16);
+    for (size_t i = 0; i < n; i++) {
+        of[ids[i]] = (int32_t)m->nlanes;
+        m->lanes[m->nlanes++] = (tl_lane){kind, ids[i]};
+    }
+}
+
+/* Mark id in `of`; list it in ids the first time. */
+static void note_id(int32_t *of, uint16_t id, uint16_t *ids, size_t *n) {
+    if (id != TR_NONE && of[id] < 0) {
+        of[id] = 0;
+        ids[(*n)++] = id;
+    }
+}
+
+static bool find_lanes(tl_model *m) {
+    m->lane_of_p = id_table(m->p_ids);
+    m->lane_of_m = id_table(m->m_ids);
+    /* At most one lane per P id, per M id, and the driver lane. */
+    m->lanes = malloc((m->p_ids + m->m_ids + 1) * sizeof *m->lanes);
+    uint16_t *ps = malloc((m->n ? m->n : 1) * sizeof *ps), *ms = malloc((m->n ? m->n : 1) * sizeof *ms);
+    bool ok = m->lane_of_p && m->lane_of_m && m->lanes && ps && ms;
+    size_t np = 0, nm = 0;
+    bool driver = false;
+    for (size_t i = 0; ok && i < m->n; i++) {
+        const tr_event *e = &m->ev[i];
+        note_id(m->lane_of_p, e->p, ps, &np);
+        note_id(m->lane_of_m, e->m, ms, &nm);
         driver |= e->p == TR_NONE && e->m == TR_NONE && e->kind != EV_EXECUTE;
     }
-    /* At most 2 * TL_IDS + 1 lanes. */
-    m->lanes = malloc((2 * (size_t)TL_IDS + 1) * sizeof *m->lanes);
-    if (m->lanes == NULL)
-        return false;
-    for (size_t id = 0; id < TL_IDS; id++)
-        if (m->lane_of_p[id] == 0) {
-            m->lane_of_p[id] = (int32_t)m->nlanes;
-            m->lanes[m->nlanes++] = (tl_lane){TL_LANE_P, (uint16_t)id};
+    if (ok) {
+        add_lanes(m, TL_LANE_P, m->lane_of_p, ps, np);
+        add_lanes(m, TL_LANE_M, m->lane_of_m, ms, nm);
+        m->driver_lane = -1;
+        if (driver) {
+            m->driver_lane = (int32_t)m->nlanes;
+            m->lanes[m->nlanes++] = (tl_lane){TL_LANE_DRIVER, 0};
         }
-    for (size_t id = 0; id < TL_IDS; id++)
-        if (m->lane_of_m[id] == 0) {
-            m->lane_of_m[id] = (int32_t)m->nlanes;
-            m->lanes[m->nlanes++] = (tl_lane){TL_LANE_M, (uint16_t)id};
-        }
-    m->driver_lane = -1;
-    if (driver) {
-        m->driver_lane = (int32_t)m->nlanes;
-        m->lanes[m->nlanes++] = (tl_lane){TL_LANE_DRIVER, 0};
     }
-    return true;
+    free(ps);
+    free(ms);
+    return ok;
 }
 
 /* ---- spans ---- */
@@ -230,8 +261,9 @@ bool tl_build(tl_model *m, const tr_event *ev, size_t n, uint64_t seq0) {
     builder b = {.m = m};
     m->spans = malloc((n ? n : 1) * sizeof *m->spans);
     m->flows = malloc((n ? n : 1) * sizeof *m->flows);
-    b.open_p = calloc(TL_IDS, sizeof *b.open_p);
-    b.open_m = calloc(TL_IDS, sizeof *b.open_m);
+    count_ids(m);
+    b.open_p = calloc(m->p_ids ? m->p_ids : 1, sizeof *b.open_p);
+    b.open_m = calloc(m->m_ids ? m->m_ids : 1, sizeof *b.open_m);
     bool ok = m->spans && m->flows && b.open_p && b.open_m && gmap_init(&b.pending, 64) && find_lanes(m) &&
               walk_events(&b);
     if (ok) {

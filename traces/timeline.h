@@ -25,9 +25,6 @@
 
 #include "trace.h"
 
-/* Ids a lane can have: 0..TR_NONE-1 (TR_NONE means "none"). */
-enum { TL_IDS = TR_NONE };
-
 typedef enum tl_lane_kind { TL_LANE_P = 0, TL_LANE_M, TL_LANE_DRIVER, TL_LANE__COUNT } tl_lane_kind;
 
 typedef struct tl_lane {
@@ -53,8 +50,9 @@ typedef struct tl_model {
     uint64_t seq0;        /* seq of ev[0] */
     tl_lane *lanes;       /* P lanes by id, then M lanes by id, then the driver lane */
     size_t nlanes;
-    int32_t *lane_of_p;   /* TL_IDS entries: lane index or -1 */
-    int32_t *lane_of_m;
+    int32_t *lane_of_p;   /* by P id < p_ids: lane index or -1 */
+    int32_t *lane_of_m;   /* by M id < m_ids */
+    size_t p_ids, m_ids;  /* 1 + the largest P and M id in the events */
     int32_t driver_lane;  /* -1 when unused */
     tl_span *spans;       /* by EXECUTE order */
     size_t nspans;

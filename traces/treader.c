@@ -179,6 +179,18 @@ static bool grow(void **p, size_t *cap, size_t need, size_t elem) {
     return true;
 }
 
+/* The zstd context, made when the first compressed chunk needs it. */
+static bool make_dctx(tr_reader *r) {
+    if (r->dctx != NULL)
+        return true;
+    r->dctx = ZSTD_createDCtx();
+    if (r->dctx != NULL && !ZSTD_isError(ZSTD_DCtx_setParameter(r->dctx, ZSTD_d_windowLogMax, ZSTD_WINDOW_LOG_MAX)))
+        return true;
+    ZSTD_freeDCtx(r->dctx);
+    r->dctx = NULL;
+    return false;
+}
+
 /* The encoded events of a chunk: the stored bytes, or zstd's output. */
 static int chunk_payload(tr_reader *r, size_t at, uint32_t idx, const chunk_head *c, const uint8_t **raw,
                          tr_error *err) {
@@ -194,7 +206,7 @@ static int chunk_payload(tr_reader *r, size_t at, uint32_t idx, const chunk_head
         ZSTD_getFrameContentSize(stored, c->stored_len) != c->raw_len)
         return tr_fail(err, TR_ERR_MALFORMED, at, "chunk %u at byte %zu: not one zstd frame of %u bytes", idx, at,
                        c->raw_len);
-    if (!grow((void **)&r->raw, &r->raw_cap, c->raw_len, 1))
+    if (!grow((void **)&r->raw, &r->raw_cap, c->raw_len, 1) || !make_dctx(r))
         return tr_fail(err, TR_ERR_NOMEM, at, "out of memory for chunk %u", idx);
     size_t got = ZSTD_decompressDCtx(r->dctx, r->raw, c->raw_len, stored, c->stored_len);
     if (ZSTD_isError(got) || got != c->raw_len)
@@ -308,13 +320,9 @@ static int validate(tr_reader *r, int mode, tr_error *err) {
     int rc = read_header(r, err);
     if (rc != TR_OK)
         return rc;
-    r->dctx = ZSTD_createDCtx();
     XXH3_state_t *xs = XXH3_createState();
-    if (r->dctx == NULL || xs == NULL ||
-        ZSTD_isError(ZSTD_DCtx_setParameter(r->dctx, ZSTD_d_windowLogMax, ZSTD_WINDOW_LOG_MAX))) {
-        XXH3_freeState(xs);
+    if (xs == NULL)
         return tr_fail(err, TR_ERR_NOMEM, 0, "out of memory for the reader");
-    }
     XXH3_64bits_reset(xs);
     tr_error damage = {0};
     rc = walk(r, xs, &damage);
