@@ -174,8 +174,9 @@ static void put_summary(FILE *out, const char *path, const tr_reader *r) {
     const tr_file_info *in = tr_reader_info(r);
     fprintf(out,
             "# gmpsim trace %s: format %u, %" PRIu64 " events in %" PRIu32 " chunks (%" PRIu32
-            " zstd), %" PRIu64 " bytes, digest %016" PRIx64 "\n",
-            path, (unsigned)in->version, in->events, in->chunks, in->chunks_zstd, in->file_bytes, in->digest);
+            " zstd), %" PRIu64 " bytes (events %" PRIu64 "), digest %016" PRIx64 "\n",
+            path, (unsigned)in->version, in->events, in->chunks, in->chunks_zstd, in->file_bytes,
+            in->events_bytes, in->digest);
     for (uint32_t i = 0; i < in->nsections; i++) {
         uint32_t id;
         size_t len;

@@ -1,7 +1,8 @@
 /*
  * tests/traces/bench_trace.c: what recording and storing a trace costs.
  *
- *   bench_trace [EVENTS]
+ *   bench_trace [EVENTS]      synthetic streams of EVENTS events
+ *   bench_trace TRACE.gmpt    the events of a recorded run (gmpsim run --trace)
  *
  * Prints, for a Gosched-shaped stream (5 events per Gosched, the same M/P,
  * G flipping between the user G and g0) and a mixed stream (streams.h):
@@ -93,7 +94,33 @@ static void bench_stream(const char *name, const tr_event *ev, size_t n, size_t 
     }
 }
 
+/* The events of a trace file, measured like the synthetic streams. */
+static int bench_file(const char *path) {
+    tr_error err;
+    tr_reader *r = tr_reader_open_path(path, TR_READ_STRICT, &err);
+    if (r == NULL) {
+        fprintf(stderr, "bench_trace: %s: %s\n", path, err.msg);
+        return tr_err_exit_code(err.cls);
+    }
+    tr_event *ev;
+    size_t n;
+    int rc = tr_reader_load(r, &ev, &n, SIZE_MAX / sizeof(tr_event), &err);
+    tr_reader_close(r);
+    if (rc != TR_OK) {
+        fprintf(stderr, "bench_trace: %s: %s\n", path, err.msg);
+        return tr_err_exit_code(rc);
+    }
+    size_t gosched = 0;
+    for (size_t i = 0; i < n; i++)
+        gosched += ev[i].kind == EV_GOSCHED;
+    bench_stream(path, ev, n, gosched);
+    free(ev);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9'))
+        return bench_file(argv[1]);
     size_t n = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : EVENTS_DEFAULT;
     n -= n % TS_GOSCHED_EVENTS;
     if (n == 0)

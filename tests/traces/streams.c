@@ -73,7 +73,11 @@ void ts_random(tr_event *ev, size_t n, uint64_t seed) {
             switch (below(&s, 4)) {
             case 0: cur.time = wrap_add(cur.time, below(&s, 50)); break;
             case 1: cur.g = below(&s, 8); break;
-            case 2: cur.a[below(&s, 3)] = random_arg(&s, cur.g); break;
+            case 2: {
+                uint32_t i = below(&s, 3); /* drawn before the value: one order on every compiler */
+                cur.a[i] = random_arg(&s, cur.g);
+                break;
+            }
             default: break;
             }
         } else {
@@ -90,7 +94,10 @@ void ts_random(tr_event *ev, size_t n, uint64_t seed) {
     }
 }
 
-/* ---- the mixed stream: one scheduling round per step ---- */
+/* ---- the mixed stream: one scheduling round per step ----
+ * At most one draw per function-call argument list: the order in which a
+ * compiler evaluates arguments is unspecified, and the streams must be the
+ * same under gcc and clang. */
 
 enum { MIX_PS = 4, MIX_MS = 6, MIX_GS = 64 };
 
@@ -122,10 +129,12 @@ static void mix_round(mix *x) {
         put(x, EV_RUNQPUT, m, p, g, x->next_g, 1, 0);
         put(x, EV_WAKEP, m, p, g, below(&x->s, 2), 0, 0);
         break;
-    case 1:
-        put(x, EV_GOPARK, m, p, g, g, 1 + below(&x->s, 7), below(&x->s, 32));
+    case 1: {
+        uint32_t reason = 1 + below(&x->s, 7), obj = below(&x->s, 32); /* drawn in this order */
+        put(x, EV_GOPARK, m, p, g, g, reason, obj);
         put(x, EV_RUNQGET, m, p, 0, other, below(&x->s, 2), 0);
         break;
+    }
     case 2:
         put(x, EV_GOREADY, m, p, g, other, 1, 0);
         put(x, EV_GOSCHED, m, p, g, g, 0, 0);
@@ -136,10 +145,12 @@ static void mix_round(mix *x) {
         put(x, EV_HANDOFFP, m, p, g, p, below(&x->s, 3), 0);
         put(x, EV_EXITSYSCALL, m, TR_NONE, g, g, 2, 0);
         break;
-    case 4:
-        put(x, EV_CHOICE, m, p, g, below(&x->s, 9), 2, below(&x->s, 2));
+    case 4: {
+        uint32_t kind = below(&x->s, 9), value = below(&x->s, 2); /* drawn in this order */
+        put(x, EV_CHOICE, m, p, g, kind, 2, value);
         put(x, EV_PREEMPT, m, p, g, g, below(&x->s, 3), 0);
         break;
+    }
     case 5:
         put(x, EV_SPINNING, m, p, 0, 1, below(&x->s, 3), 0);
         put(x, EV_RUNQSTEAL, m, p, 0, (p + 1) % MIX_PS, 1 + below(&x->s, 8), 0);
