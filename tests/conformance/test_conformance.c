@@ -72,11 +72,14 @@ static const variant variants[] = {
     {"rr", STRAT_RR, 0, 0, 0},
 };
 
-static void marks_of(const scenario *sc, const sim_config *cfg, char *buf, size_t len) {
+static long outside_o;   /* search runs whose order real Go never showed */
+
+static int marks_of(const scenario *sc, const sim_config *cfg, char *buf, size_t len) {
     sim_result r;
-    sim_run(sc, cfg, &r);
+    int o = sim_run(sc, cfg, &r);
     sim_marks_string(sc, &r, buf, len);
     sim_result_free(&r);
+    return o;
 }
 
 int main(int argc, char **argv) {
@@ -102,8 +105,10 @@ int main(int argc, char **argv) {
     static char marks[ORDER_LEN];
     sim_config cfg;
     sim_config_default(&cfg);
-    marks_of(&sc, &cfg, marks, sizeof marks);
-    int d = find_order(marks);
+    int outcome = marks_of(&sc, &cfg, marks, sizeof marks);
+    int d = outcome == OUT_OK ? find_order(marks) : -1;
+    if (outcome != OUT_OK)
+        printf("%s: default run ended %s, not ok\n", name, sim_outcome_name(outcome));
     printf("%s: default run %s real Go's order #%d\n", name, d >= 0 ? "prints" : "does NOT print", d + 1);
     if (d < 0)
         printf("  gmpsim: %.300s\n  go #1:  %.300s\n", marks, orders[0].labels);
@@ -122,6 +127,7 @@ int main(int argc, char **argv) {
                 c.stall_den = variants[v].stall;
                 c.preempt_den = variants[v].preempt;
                 marks_of(&sc, &c, marks, sizeof marks);
+                outside_o += find_order(marks) < 0;
                 if (strcmp(marks, orders[i].labels) == 0) {
                     found = true;
                     hit = &variants[v];
@@ -141,9 +147,17 @@ int main(int argc, char **argv) {
             unreached++;
         }
     }
+    if (outside_o > 0)
+        printf("  %ld search runs printed orders real Go was not seen to print (reported, not failed)\n",
+               outside_o);
+    bool pass = d >= 0 && unreached == 0;
     if (!must_match) {
+        if (pass) {
+            printf("%s: XPASS: a divergent program now matches; mark it `match` in programs.tsv\n", name);
+            return 1;
+        }
         printf("%s: divergent by design (docs/conformance.md); reported, not asserted\n", name);
         return 0;
     }
-    return d >= 0 && unreached == 0 ? 0 : 1;
+    return pass ? 0 : 1;
 }
