@@ -106,39 +106,50 @@ typedef struct rt_scase {
 /* Returns the chosen case, or -1 if !block and no case was ready. */
 int rt_select(rt_scase *cases, int ncases, bool block);
 
-/* sync.Mutex stand-in: a FIFO handoff mutex on a runtime semaphore.  It
- * is not Go's sync.Mutex (no spinning, no normal/starvation modes): an
- * unlock with waiters hands the lock straight to the oldest one. */
-typedef struct rt_handoff_mutex {
-    mutex lock;                /* runtime lock guarding the fields below */
-    bool locked;
-    int32_t id;
-    sudog *first, *last;       /* waiters, FIFO */
-} rt_handoff_mutex;
-void rt_mutex_init(rt_handoff_mutex *mu, int32_t id);
-void rt_mutex_lock(rt_handoff_mutex *mu);
-void rt_mutex_unlock(rt_handoff_mutex *mu);
+/* A runtime semaphore (Go's sema.go): the semaphore word and its root,
+ * the queue of Gs blocked in semacquire on it.  FIFO, or LIFO for a
+ * re-waiting sync.Mutex waiter, as Go queues them. */
+typedef struct rt_sema {
+    uint32_t value;            /* the semaphore word */
+    uint32_t nwait;            /* waiters, read without the lock */
+    mutex lock;                /* the root's lock: guards the queue */
+    sudog *first, *last;
+} rt_sema;
 
-/* sync.WaitGroup. */
+/* sync.Mutex, Go 1.19's algorithm: a locked bit, a woken bit, a starving
+ * bit and a waiter count in one word; spinning while the owner runs;
+ * normal mode (a woken waiter competes with newcomers, who usually win)
+ * and starvation mode after a waiter has waited 1ms (ownership handed to
+ * the oldest waiter). */
+typedef struct rt_mutex {
+    int32_t state;
+    rt_sema sema;
+} rt_mutex;
+void rt_mutex_init(rt_mutex *mu);
+void rt_mutex_lock(rt_mutex *mu);
+void rt_mutex_unlock(rt_mutex *mu);
+
+/* sync.WaitGroup: counter and waiter count in one word, waiters on a sema. */
 typedef struct rt_waitgroup {
-    mutex lock;                /* runtime lock guarding the fields below */
-    int64_t counter;
-    int32_t id;
-    sudog *first, *last;       /* waiters, FIFO */
+    uint64_t state;            /* counter << 32 | waiters */
+    rt_sema sema;
 } rt_waitgroup;
-void rt_wg_init(rt_waitgroup *wg, int32_t id);
+void rt_wg_init(rt_waitgroup *wg);
 void rt_wg_add(rt_waitgroup *wg, int64_t delta);
 void rt_wg_wait(rt_waitgroup *wg);
+
+/* The runtime's own semaphores (Go's semacquire/semrelease). */
+void rt_sema_init(rt_sema *s, uint32_t value);
+void semacquire(rt_sema *s, bool lifo, uint8_t reason);
+void semrelease(rt_sema *s, bool handoff);
 
 /* ---- introspection for checkers and printers (read-only) ---- */
 const char *rt_gstatus_name(uint32_t s);
 const char *rt_pstatus_name(uint32_t s);
 const char *rt_waitreason_name(uint32_t r);
-/* Registered wait objects with queues (mutexes, waitgroups). */
-extern rt_handoff_mutex **rt_mutexes;
-extern uint32_t rt_nmutexes;
-extern rt_waitgroup **rt_waitgroups;
-extern uint32_t rt_nwaitgroups;
+/* Every semaphore of the run, for the checker (Gs waiting on them). */
+extern rt_sema **rt_semas;
+extern uint32_t rt_nsemas;
 extern const rt_config *rt_cfg;
 extern bool rt_xfer_on;          /* track in-hand Gs (set by checkers before boot) */
 

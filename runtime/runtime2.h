@@ -79,6 +79,7 @@ enum {
     waitReasonSelectNoCases,
     waitReasonSleep,
     waitReasonSyncMutexLock,
+    waitReasonSemacquire,
     waitReasonSyncWaitGroupWait,
     waitReasonChanReceiveNilChan,
     waitReasonChanSendNilChan,
@@ -310,6 +311,7 @@ struct sudog {
     hchan *c;
     sudog *waitlink;           /* g.waiting list (select) */
     int32_t caseidx;
+    uint32_t ticket;           /* semrelease handed the semaphore over (starving mutex) */
 };
 
 typedef struct waitq {

@@ -1,139 +1,287 @@
 /*
- * runtime/sync.c: the sync.Mutex and sync.WaitGroup stand-ins, on
- * runtime semaphores (Go's sema.go, reduced to FIFO queues).
+ * runtime/sync.c: runtime semaphores (Go's sema.go) and the sync.Mutex and
+ * sync.WaitGroup algorithms of Go 1.19 built on them.
  *
- * Waking a waiter is Go's semrelease: goready, so the woken G goes to the
- * waker's runnext.  The mutex hands ownership straight to the oldest
- * waiter; Go's sync.Mutex does that only in starvation mode, so the type
- * is named rt_handoff_mutex, not sync.Mutex.
+ * A semaphore's root keeps the Gs blocked in semacquire, FIFO (a
+ * re-waiting Mutex waiter goes to the front).  semrelease readies the
+ * first one with goready, so it lands in the releaser's runnext; with
+ * handoff (a starving Mutex) the semaphore is handed over with the wakeup
+ * and the releaser yields its time slice to the woken G.
  */
 #include "internal.h"
 
-rt_handoff_mutex **rt_mutexes;
-uint32_t rt_nmutexes;
-rt_waitgroup **rt_waitgroups;
-uint32_t rt_nwaitgroups;
-static uint32_t cap_mutexes, cap_waitgroups;
+rt_sema **rt_semas;
+uint32_t rt_nsemas;
+static uint32_t cap_semas;
 
-static void **grow_registry(void **old, uint32_t n, uint32_t *cap) {
-    if (n < *cap)
-        return old;
-    uint32_t ncap = *cap ? *cap * 2 : 8;
-    void **arr = plat_alloc(ncap * sizeof(void *));
-    for (uint32_t i = 0; i < n; i++)
-        arr[i] = old[i];
-    *cap = ncap;
-    return arr;
+/* Active spinning of sync.Mutex (Go's active_spin, active_spin_cnt). */
+enum { ACTIVE_SPIN = 4, ACTIVE_SPIN_CNT = 30 };
+/* Virtual ns of one PAUSE instruction in procyield. */
+#define PAUSE_NS 4
+/* A waiter blocked longer than this switches the Mutex to starvation mode. */
+#define starvationThresholdNs (1000 * 1000LL)
+
+void rt_sema_init(rt_sema *s, uint32_t value) {
+    *s = (rt_sema){.value = value};
+    if (rt_nsemas == cap_semas) {
+        uint32_t ncap = cap_semas ? cap_semas * 2 : 16;
+        rt_sema **arr = plat_alloc(ncap * sizeof(rt_sema *));
+        for (uint32_t i = 0; i < rt_nsemas; i++)
+            arr[i] = rt_semas[i];
+        rt_semas = arr;
+        cap_semas = ncap;
+    }
+    rt_semas[rt_nsemas++] = s;
 }
 
-static void semq_enqueue(sudog **first, sudog **last, sudog *s) {
-    s->next = NULL;
-    s->prev = *last;
-    if (*last != NULL)
-        (*last)->next = s;
-    else
-        *first = s;
-    *last = s;
+/* ---- semaphores ---- */
+
+static bool cansemacquire(rt_sema *s) {
+    for (;;) {
+        uint32_t v = atomic_Load(&s->value);
+        if (v == 0)
+            return false;
+        if (atomic_Cas(&s->value, v, v - 1))
+            return true;
+    }
 }
 
-static sudog *semq_dequeue(sudog **first, sudog **last) {
-    sudog *s = *first;
-    if (s == NULL)
-        return NULL;
-    *first = s->next;
-    if (*first != NULL)
-        (*first)->prev = NULL;
-    else
-        *last = NULL;
-    s->next = s->prev = NULL;
-    xfer_add(getg()->m, s->g);
-    return s;
-}
-
-/* Park on a semaphore queue; lk is released once the G is off its M. */
-static void semq_park(sudog **first, sudog **last, mutex *lk, uint8_t reason, void *obj) {
-    g *gp = getg();
-    sudog *s = acquireSudog();
-    s->g = gp;
-    semq_enqueue(first, last, s);
-    gopark(parkunlock_c, lk, reason, WAIT_SEMA, obj);
-    releaseSudog(s);
-}
-
-/* ---- mutex ---- */
-
-void rt_mutex_init(rt_handoff_mutex *mu, int32_t id) {
-    *mu = (rt_handoff_mutex){.id = id};
-    rt_mutexes = (rt_handoff_mutex **)grow_registry((void **)rt_mutexes, rt_nmutexes, &cap_mutexes);
-    rt_mutexes[rt_nmutexes++] = mu;
-}
-
-void rt_mutex_lock(rt_handoff_mutex *mu) {
-    lock(&mu->lock);
-    if (!mu->locked) {
-        mu->locked = true;
-        unlock(&mu->lock);
+/* Queue s at the back, or at the front if lifo.  root lock held. */
+static void sema_queue(rt_sema *s, sudog *sg, bool lifo) {
+    if (lifo && s->first != NULL) {
+        sg->next = s->first;
+        sg->prev = NULL;
+        s->first->prev = sg;
+        s->first = sg;
         return;
     }
-    /* Owned: wait; the unlocker hands the mutex to us. */
-    semq_park(&mu->first, &mu->last, &mu->lock, waitReasonSyncMutexLock, mu);
+    sg->next = NULL;
+    sg->prev = s->last;
+    if (s->last != NULL)
+        s->last->next = sg;
+    else
+        s->first = sg;
+    s->last = sg;
 }
 
-void rt_mutex_unlock(rt_handoff_mutex *mu) {
-    lock(&mu->lock);
-    if (!mu->locked) {
-        unlock(&mu->lock);
-        gopanic("sync: unlock of unlocked mutex");
+/* Take the first waiter.  root lock held. */
+static sudog *sema_dequeue(rt_sema *s) {
+    sudog *sg = s->first;
+    if (sg == NULL)
+        return NULL;
+    s->first = sg->next;
+    if (s->first != NULL)
+        s->first->prev = NULL;
+    else
+        s->last = NULL;
+    sg->next = sg->prev = NULL;
+    xfer_add(getg()->m, sg->g);   /* in hand until readied */
+    return sg;
+}
+
+void semacquire(rt_sema *s, bool lifo, uint8_t reason) {
+    if (cansemacquire(s))
+        return;
+    g *gp = getg();
+    sudog *sg = acquireSudog();
+    sg->g = gp;
+    for (;;) {
+        lock(&s->lock);
+        atomic_Xadd(&s->nwait, 1);   /* announce the wait before the last check */
+        if (cansemacquire(s)) {
+            atomic_Xadd(&s->nwait, -1);
+            unlock(&s->lock);
+            break;
+        }
+        sema_queue(s, sg, lifo);
+        gopark(parkunlock_c, &s->lock, reason, WAIT_SEMA, s);
+        if (sg->ticket != 0 || cansemacquire(s))
+            break;
     }
-    sudog *s = semq_dequeue(&mu->first, &mu->last);
-    if (s == NULL)
-        mu->locked = false;
-    unlock(&mu->lock);
-    if (s != NULL)
-        goready(s->g);   /* ownership passes to the oldest waiter */
+    releaseSudog(sg);
 }
 
-/* ---- waitgroup ---- */
+void semrelease(rt_sema *s, bool handoff) {
+    atomic_Xadd(&s->value, 1);
+    if (atomic_Load(&s->nwait) == 0)
+        return;   /* nobody waits: done, no lock taken */
+    lock(&s->lock);
+    if (atomic_Load(&s->nwait) == 0) {
+        unlock(&s->lock);
+        return;
+    }
+    sudog *sg = sema_dequeue(s);
+    if (sg != NULL)
+        atomic_Xadd(&s->nwait, -1);
+    unlock(&s->lock);
+    if (sg == NULL)
+        return;
+    if (sg->ticket != 0)
+        throw("corrupted semaphore ticket");
+    if (handoff && cansemacquire(s))
+        sg->ticket = 1;
+    goready(sg->g);
+    if (sg->ticket == 1 && getg()->m->locks == 0)
+        rt_goyield();   /* hand the rest of our time slice to the waiter */
+}
 
-void rt_wg_init(rt_waitgroup *wg, int32_t id) {
-    *wg = (rt_waitgroup){.id = id};
-    rt_waitgroups = (rt_waitgroup **)grow_registry((void **)rt_waitgroups, rt_nwaitgroups, &cap_waitgroups);
-    rt_waitgroups[rt_nwaitgroups++] = wg;
+/* ---- sync.Mutex ---- */
+
+enum { mutexLocked = 1, mutexWoken = 2, mutexStarving = 4, mutexWaiterShift = 3 };
+
+void rt_mutex_init(rt_mutex *mu) {
+    mu->state = 0;
+    rt_sema_init(&mu->sema, 0);
+}
+
+/* sync_runtime_canSpin: spin only a few times, only on a multicore machine
+ * with another running P, and only while our local run queue is empty. */
+static bool canSpin(int i) {
+    if (i >= ACTIVE_SPIN || ncpu <= 1 ||
+        gomaxprocs <= (int32_t)(atomic_Load(&sched.npidle) + atomic_Load(&sched.nmspinning)) + 1)
+        return false;
+    return runqempty(getg()->m->p);
+}
+
+static int32_t mu_load(rt_mutex *mu) { return (int32_t)atomic_Load((uint32_t *)&mu->state); }
+static bool mu_cas(rt_mutex *mu, int32_t old, int32_t new_) {
+    return atomic_Cas((uint32_t *)&mu->state, (uint32_t)old, (uint32_t)new_);
+}
+
+/* The new state a waiter proposes, given the old one (lockSlow's middle). */
+static int32_t lock_new_state(int32_t old, bool starving, bool awoke) {
+    int32_t new_ = old;
+    if ((old & mutexStarving) == 0)
+        new_ |= mutexLocked;   /* don't try to acquire a starving mutex */
+    if ((old & (mutexLocked | mutexStarving)) != 0)
+        new_ += 1 << mutexWaiterShift;
+    if (starving && (old & mutexLocked) != 0)
+        new_ |= mutexStarving;
+    if (awoke) {
+        if ((new_ & mutexWoken) == 0)
+            throw("sync: inconsistent mutex state");
+        new_ &= ~mutexWoken;
+    }
+    return new_;
+}
+
+static void lockSlow(rt_mutex *mu) {
+    int64_t waitStartTime = 0;
+    bool starving = false, awoke = false;
+    int iter = 0;
+    int32_t old = mu_load(mu);
+    for (;;) {
+        /* Spin while the owner runs, announcing ourselves as woken so
+         * Unlock does not wake another waiter. */
+        if ((old & (mutexLocked | mutexStarving)) == mutexLocked && canSpin(iter)) {
+            if (!awoke && (old & mutexWoken) == 0 && old >> mutexWaiterShift != 0 &&
+                mu_cas(mu, old, old | mutexWoken))
+                awoke = true;
+            plat_spend(ACTIVE_SPIN_CNT * PAUSE_NS);   /* procyield */
+            iter++;
+            old = mu_load(mu);
+            continue;
+        }
+        int32_t new_ = lock_new_state(old, starving, awoke);
+        if (!mu_cas(mu, old, new_)) {
+            old = mu_load(mu);
+            continue;
+        }
+        if ((old & (mutexLocked | mutexStarving)) == 0)
+            break;   /* locked with the CAS */
+        bool queueLifo = waitStartTime != 0;   /* waited before: to the front */
+        if (waitStartTime == 0)
+            waitStartTime = nanotime();
+        semacquire(&mu->sema, queueLifo, waitReasonSyncMutexLock);
+        starving = starving || nanotime() - waitStartTime > starvationThresholdNs;
+        old = mu_load(mu);
+        if ((old & mutexStarving) != 0) {
+            /* Handed over in starvation mode: fix the state up and own it. */
+            if ((old & (mutexLocked | mutexWoken)) != 0 || old >> mutexWaiterShift == 0)
+                throw("sync: inconsistent mutex state");
+            int32_t delta = mutexLocked - (1 << mutexWaiterShift);
+            if (!starving || old >> mutexWaiterShift == 1)
+                delta -= mutexStarving;   /* the last waiter, or not starving: leave the mode */
+            atomic_Xadd((uint32_t *)&mu->state, delta);
+            break;
+        }
+        awoke = true;
+        iter = 0;
+    }
+}
+
+void rt_mutex_lock(rt_mutex *mu) {
+    if (mu_cas(mu, 0, mutexLocked))
+        return;   /* fast path: unlocked */
+    lockSlow(mu);
+}
+
+static void unlockSlow(rt_mutex *mu, int32_t new_) {
+    if (((new_ + mutexLocked) & mutexLocked) == 0)
+        gopanic("sync: unlock of unlocked mutex");
+    if ((new_ & mutexStarving) != 0) {
+        semrelease(&mu->sema, true);   /* hand ownership to the next waiter */
+        return;
+    }
+    int32_t old = new_;
+    for (;;) {
+        /* Nobody to wake, or someone is already woken or has the lock. */
+        if (old >> mutexWaiterShift == 0 || (old & (mutexLocked | mutexWoken | mutexStarving)) != 0)
+            return;
+        new_ = (old - (1 << mutexWaiterShift)) | mutexWoken;
+        if (mu_cas(mu, old, new_)) {
+            semrelease(&mu->sema, false);
+            return;
+        }
+        old = mu_load(mu);
+    }
+}
+
+void rt_mutex_unlock(rt_mutex *mu) {
+    int32_t new_ = (int32_t)atomic_Xadd((uint32_t *)&mu->state, -mutexLocked);
+    if (new_ != 0)
+        unlockSlow(mu, new_);
+}
+
+/* ---- sync.WaitGroup ---- */
+
+void rt_wg_init(rt_waitgroup *wg) {
+    wg->state = 0;
+    rt_sema_init(&wg->sema, 0);
 }
 
 void rt_wg_add(rt_waitgroup *wg, int64_t delta) {
-    lock(&wg->lock);
-    wg->counter += delta;
-    if (wg->counter < 0) {
-        unlock(&wg->lock);
+    uint64_t state = atomic_Xadd64(&wg->state, delta * (int64_t)(1ull << 32));
+    int32_t v = (int32_t)(state >> 32);
+    uint32_t w = (uint32_t)state;
+    if (v < 0)
         gopanic("sync: negative WaitGroup counter");
-    }
-    if (wg->counter > 0 || wg->first == NULL) {
-        unlock(&wg->lock);
+    if (v > 0 || w == 0)
         return;
-    }
-    /* Counter hit zero: release every waiter, oldest first. */
-    gQueue order = {0};
-    for (sudog *s; (s = semq_dequeue(&wg->first, &wg->last)) != NULL;)
-        gqueue_pushBack(&order, s->g);
-    unlock(&wg->lock);
-    for (g *gp; (gp = gqueue_pop(&order)) != NULL;)
-        goready(gp);
+    /* Counter is 0 with waiters: reset, then wake them all in order. */
+    wg->state = 0;
+    for (; w != 0; w--)
+        semrelease(&wg->sema, false);
 }
 
 void rt_wg_wait(rt_waitgroup *wg) {
-    lock(&wg->lock);
-    if (wg->counter == 0) {
-        unlock(&wg->lock);
-        return;
+    for (;;) {
+        plat_atomic_point();
+        uint64_t state = RT_LOAD(&wg->state, __ATOMIC_SEQ_CST);
+        if ((int32_t)(state >> 32) == 0)
+            return;
+        plat_atomic_point();
+        if (RT_CAS(&wg->state, state, state + 1)) {
+            semacquire(&wg->sema, false, waitReasonSyncWaitGroupWait);
+            if (wg->state != 0)
+                gopanic("sync: WaitGroup is reused before previous Wait has returned");
+            return;
+        }
     }
-    semq_park(&wg->first, &wg->last, &wg->lock, waitReasonSyncWaitGroupWait, wg);
 }
 
 void sync_reset(void) {
-    rt_mutexes = NULL;
-    rt_nmutexes = 0;
-    rt_waitgroups = NULL;
-    rt_nwaitgroups = 0;
-    cap_mutexes = cap_waitgroups = 0;
+    rt_semas = NULL;
+    rt_nsemas = 0;
+    cap_semas = 0;
 }

@@ -61,6 +61,7 @@ const char *rt_waitreason_name(uint32_t r) {
         [waitReasonSelectNoCases] = "select (no cases)",
         [waitReasonSleep] = "sleep",
         [waitReasonSyncMutexLock] = "sync.Mutex.Lock",
+        [waitReasonSemacquire] = "semacquire",
         [waitReasonSyncWaitGroupWait] = "sync.WaitGroup.Wait",
         [waitReasonChanReceiveNilChan] = "chan receive (nil chan)",
         [waitReasonChanSendNilChan] = "chan send (nil chan)",

@@ -8,8 +8,8 @@
 
 int32_t newprocs;   /* GOMAXPROCS to apply at the next startTheWorld */
 
-/* worldsema: one stop-the-world at a time (a handoff mutex here). */
-static rt_handoff_mutex worldsema;
+/* worldsema: one stop-the-world at a time (Go's semaphore, initially 1). */
+static rt_sema worldsema;
 static bool worldsema_inited;
 
 static void p_init(p *pp, int32_t id) {
@@ -202,10 +202,10 @@ static void stw_start_sys(void *unused) {
 
 void stopTheWorld(uint32_t reason) {
     if (!worldsema_inited) {
-        rt_mutex_init(&worldsema, -1);
+        rt_sema_init(&worldsema, 1);
         worldsema_inited = true;
     }
-    rt_mutex_lock(&worldsema);
+    semacquire(&worldsema, false, waitReasonSemacquire);
     g *gp = getg();
     gp->waitkind = WAIT_STW;
     TRACE(STW_START, reason, 0, 0);
@@ -216,7 +216,7 @@ void stopTheWorld(uint32_t reason) {
 void startTheWorld(void) {
     systemstack(stw_start_sys, NULL);
     TRACE(STW_DONE, 0, 0, 0);
-    rt_mutex_unlock(&worldsema);
+    semrelease(&worldsema, false);
 }
 
 /* The current M gives up its P for stop-the-world and parks. */
@@ -306,5 +306,5 @@ void checkdead(void) {
 void world_reset(void) {
     newprocs = 0;
     worldsema_inited = false;
-    worldsema = (rt_handoff_mutex){0};
+    worldsema = (rt_sema){0};
 }

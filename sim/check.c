@@ -237,10 +237,8 @@ static void count_places(gcount *c, uint8_t *seen) {
         count_sudogs(c, allchans[i]->recvq.first, seen);
         count_sudogs(c, allchans[i]->sendq.first, seen);
     }
-    for (uint32_t i = 0; i < rt_nmutexes; i++)
-        count_sudogs(c, rt_mutexes[i]->first, seen);
-    for (uint32_t i = 0; i < rt_nwaitgroups; i++)
-        count_sudogs(c, rt_waitgroups[i]->first, seen);
+    for (uint32_t i = 0; i < rt_nsemas; i++)
+        count_sudogs(c, rt_semas[i]->first, seen);
 }
 
 /* Where a G of each status may be, given its counts.  NULL if fine. */

@@ -17,7 +17,7 @@
 
 typedef struct interp_objs {
     hchan *chans[SC_MAX_CHANS];
-    rt_handoff_mutex mutexes[SC_MAX_MUTEXES];
+    rt_mutex mutexes[SC_MAX_MUTEXES];
     rt_waitgroup wgs[SC_MAX_WGS];
 } interp_objs;
 
@@ -140,9 +140,9 @@ void interp_main(void *scv) {
     for (uint32_t i = 0; i < cur_sc->nchans; i++)
         objs->chans[i] = rt_makechan(cur_sc->chans[i].cap);
     for (uint32_t i = 0; i < cur_sc->nmutexes; i++)
-        rt_mutex_init(&objs->mutexes[i], (int32_t)i);
+        rt_mutex_init(&objs->mutexes[i]);
     for (uint32_t i = 0; i < cur_sc->nwgs; i++)
-        rt_wg_init(&objs->wgs[i], (int32_t)i);
+        rt_wg_init(&objs->wgs[i]);
     if (cur_sc->nevents > 0)
         rt_go(timed_events, NULL);
     body_entry((void *)(uintptr_t)cur_sc->main_body);
