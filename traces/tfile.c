@@ -168,17 +168,30 @@ static void write_header(tr_writer *w, const tr_section *secs, size_t nsecs) {
 
 /* ---- open ---- */
 
+static int check_opts(const tr_write_opts *o, tr_error *err) {
+    if (o->chunk_events < 1 || o->chunk_events > TR_FILE_CHUNK_EVENTS_MAX)
+        return tr_fail(err, TR_ERR_LIMIT, 0, "%u events per chunk, 1..%d", o->chunk_events,
+                       TR_FILE_CHUNK_EVENTS_MAX);
+    if (o->compress && (o->zstd_level < ZSTD_minCLevel() || o->zstd_level > ZSTD_maxCLevel()))
+        return tr_fail(err, TR_ERR_LIMIT, 0, "zstd level %d, %d..%d", o->zstd_level, ZSTD_minCLevel(),
+                       ZSTD_maxCLevel());
+    return TR_OK;
+}
+
 static tr_writer *writer_new(const tr_write_opts *opts, tr_error *err) {
+    tr_write_opts o;
+    if (opts == NULL)
+        tr_write_opts_default(&o);
+    else
+        o = *opts;
+    if (check_opts(&o, err) != TR_OK)
+        return NULL;
     tr_writer *w = calloc(1, sizeof *w);
     if (w == NULL) {
         tr_fail(err, TR_ERR_NOMEM, 0, "out of memory for the writer");
         return NULL;
     }
-    if (opts != NULL)
-        w->o = *opts;
-    else
-        tr_write_opts_default(&w->o);
-    assert(w->o.chunk_events >= 1 && w->o.chunk_events <= TR_FILE_CHUNK_EVENTS_MAX);
+    w->o = o;
     size_t raw_cap = (size_t)w->o.chunk_events * TR_EVENT_BYTES_MAX;
     w->frame_cap = CHUNK_HEAD_BYTES + raw_cap + CHECKSUM_BYTES;
     w->frame = malloc(w->frame_cap);

@@ -97,7 +97,7 @@ int tr_err_exit_code(int cls);
 /* ---- writer ---- */
 typedef struct tr_write_opts {
     bool compress;          /* zstd each chunk (kept raw when that is not smaller) */
-    int zstd_level;         /* 1..19 */
+    int zstd_level;         /* zstd's levels (ZSTD_minCLevel()..ZSTD_maxCLevel()) */
     uint32_t chunk_events;  /* events per chunk, 1..TR_FILE_CHUNK_EVENTS_MAX */
 } tr_write_opts;
 
@@ -107,7 +107,8 @@ void tr_write_opts_default(tr_write_opts *o);
 typedef struct tr_writer tr_writer;
 
 /* A writer to PATH (atomically: nothing appears at PATH before finish).
- * opts NULL: defaults.  NULL on failure, with err set. */
+ * opts NULL: defaults; options out of range fail with TR_ERR_LIMIT.  NULL
+ * on failure, with err set. */
 tr_writer *tr_writer_open(const char *path, const tr_section *secs, size_t nsecs,
                           const tr_write_opts *opts, tr_error *err);
 /* A writer to a memory buffer (tests, fuzz corpora, size measurements). */

@@ -286,7 +286,7 @@ static void sections_round_trip_byte_for_byte(void) {
     free(b);
 }
 
-static void writer_rejects_sections_above_the_caps(void) {
+static void writer_rejects_sections_and_options_above_the_caps(void) {
     static uint8_t big[TR_SECTION_BYTES_MAX + 1];
     tr_section one = {TR_SEC_SCENARIO, big, sizeof big};
     tr_error err;
@@ -296,6 +296,15 @@ static void writer_rejects_sections_above_the_caps(void) {
     for (int i = 0; i <= TR_SECTIONS_MAX; i++)
         many[i] = (tr_section){(uint32_t)i, NULL, 0};
     CHECK(tr_writer_open_mem(many, TR_SECTIONS_MAX + 1, NULL, &err) == NULL);
+    CHECK_EQ(err.cls, TR_ERR_LIMIT);
+    tr_write_opts o = opts(true, 0);
+    CHECK(tr_writer_open_mem(NULL, 0, &o, &err) == NULL);
+    CHECK_EQ(err.cls, TR_ERR_LIMIT);
+    o = opts(true, TR_FILE_CHUNK_EVENTS_MAX + 1);
+    CHECK(tr_writer_open_mem(NULL, 0, &o, &err) == NULL);
+    o = opts(true, 64);
+    o.zstd_level = 1000;
+    CHECK(tr_writer_open_mem(NULL, 0, &o, &err) == NULL);
     CHECK_EQ(err.cls, TR_ERR_LIMIT);
     tr_section twice[2] = {{TR_SEC_CONFIG, "a", 1}, {TR_SEC_CONFIG, "b", 1}};
     CHECK(tr_writer_open_mem(twice, 2, NULL, &err) == NULL);
@@ -672,7 +681,7 @@ static void file_writer_is_atomic_and_leaves_no_temp_file(void) {
     X(compression_on_and_off_give_same_digest)                                                     \
     X(digests_equal_exactly_when_traces_equal)                                                     \
     X(sections_round_trip_byte_for_byte)                                                           \
-    X(writer_rejects_sections_above_the_caps)                                                      \
+    X(writer_rejects_sections_and_options_above_the_caps)                                                      \
     X(sink_attached_late_is_an_error)                                                              \
     X(gosched_stream_costs_at_most_six_bytes_per_gosched)                                          \
     X(reject_wrong_magic)                                                                          \
