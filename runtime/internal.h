@@ -27,14 +27,29 @@ static inline m *acquirem(void) {
 }
 static inline void releasem(m *mp) { mp->locks--; }
 
-/* ---- tracing: every decision is one call ---- */
+/* ---- tracing: every decision is one call ----
+ * Each M keeps the G, M and P fields of its events packed in m.trctx, in
+ * the canonical record's layout, refreshed wherever they change (execute,
+ * dropg, wirep, releasep, entersyscall, procresize, mcommoninit), so an
+ * event costs a handful of stores. */
+static inline uint64_t trctx_of(const m *mp) {
+    uint64_t gid = mp->curg != NULL ? (uint32_t)mp->curg->goid : 0;
+    uint64_t pid = mp->p != NULL ? (uint16_t)mp->p->id : TR_NONE;
+    return gid | (uint64_t)(uint16_t)mp->id << 32 | pid << 48;
+}
+static inline void trctx_update(m *mp) { mp->trctx = trctx_of(mp); }
+
+/* The out-of-line part of an event (proc.c): fill one record. */
+void rt_trace_emit(unsigned kind, uint32_t a0, uint32_t a1, uint32_t a2);
+
+/* Inline: only the on/off test and the per-kind count, whose index is a
+ * constant at every call site. */
 static inline void rt_trace(unsigned kind, uint32_t a0, uint32_t a1, uint32_t a2) {
     trace *t = plat_trace();
     if (!t->on)
         return;
-    m *mp = getg()->m;
-    tr_emit(t, kind, nanotime(), (unsigned)mp->id, mp->p ? (unsigned)mp->p->id : TR_NONE,
-            mp->curg ? (uint32_t)mp->curg->goid : 0, a0, a1, a2);
+    t->counts[kind]++;
+    rt_trace_emit(kind, a0, a1, a2);
 }
 #define TRACE(kind, a0, a1, a2) rt_trace(EV_##kind, (uint32_t)(a0), (uint32_t)(a1), (uint32_t)(a2))
 #define GOID(gp) ((gp) ? (uint32_t)(gp)->goid : 0u)
@@ -108,6 +123,7 @@ void runqput(p *pp, g *gp, bool next);
 g *runqget(p *pp, bool *inheritTime);
 g *runqsteal(p *pp, p *p2, bool stealRunNextG);
 void globrunqput(g *gp);
+void globrunqput_quiet(g *gp);
 void globrunqputhead(g *gp);
 void globrunqputbatch(gQueue *batch, int32_t n);
 g *globrunqget(p *pp, int32_t max);

@@ -41,6 +41,18 @@ static void mcommoninit(m *mp, int64_t id);
 static g *findrunnable(bool *inheritTime, uint32_t *src);
 static int64_t mReserveID(void);
 
+/* ---- tracing ---- */
+
+void rt_trace_emit(unsigned kind, uint32_t a0, uint32_t a1, uint32_t a2) {
+    const m *mp = getg()->m;
+    uint64_t ctx = mp->trctx;
+#ifndef NDEBUG
+    if (ctx != trctx_of(mp))
+        throw("trace context out of date");
+#endif
+    tr_emit_ctx(plat_trace(), kind, nanotime(), ctx, a0, a1, a2);
+}
+
 /* ---- in-hand Gs (checking only) ---- */
 
 void xfer_add_(m *mp, g *gp) {
@@ -232,6 +244,7 @@ static int64_t mReserveID(void) {
 static void mcommoninit(m *mp, int64_t id) {
     lock(&sched.lock);
     mp->id = id >= 0 ? id : mReserveID();
+    trctx_update(mp);
     mp->alllink = allm;
     allm = mp;
     unlock(&sched.lock);
@@ -358,7 +371,7 @@ _Noreturn void schedule(void) {
     g *gp = findrunnable(&inheritTime, &src);   /* blocks until work is available */
     if (mp->spinning)
         resetspinning_();
-    TRACE(SCHEDULE, GOID(gp), src, 0);
+    mp->found_src = (uint8_t)src;
     execute(gp, inheritTime);
 }
 
@@ -368,6 +381,7 @@ _Noreturn void execute(g *gp, bool inheritTime) {
     m *mp = getg()->m;
     mp->curg = gp;
     gp->m = mp;
+    trctx_update(mp);
     xfer_del(mp, gp);
     casgstatus(gp, _Grunnable, _Grunning);
     gp->waitsince = 0;
@@ -375,7 +389,7 @@ _Noreturn void execute(g *gp, bool inheritTime) {
     gp->fresh = false;
     if (!inheritTime)
         mp->p->schedtick++;
-    TRACE(EXECUTE, GOID(gp), inheritTime, 0);
+    TRACE(EXECUTE, GOID(gp), mp->found_src, inheritTime);
     gogo(&gp->sched);
 }
 
@@ -636,6 +650,7 @@ void dropg(void) {
     xfer_add(mp, gp);
     gp->m = NULL;
     mp->curg = NULL;
+    trctx_update(mp);
 }
 
 /* ---- park and ready ---- */
@@ -661,6 +676,7 @@ static void park_m(g *gp) {
         mp->waitlock = NULL;
         if (!ok) {
             casgstatus(gp, _Gwaiting, _Grunnable);
+            mp->found_src = SRC_PARK_ABORTED;
             execute(gp, true);   /* schedule it back, never returns */
         }
     }
@@ -714,7 +730,7 @@ void goschedImpl(g *gp) {
     casgstatus(gp, _Grunning, _Grunnable);
     dropg();
     lock(&sched.lock);
-    globrunqput(gp);
+    globrunqput_quiet(gp);   /* the GOSCHED or PREEMPT event says where it went */
     unlock(&sched.lock);
     schedule();
 }
@@ -967,6 +983,7 @@ void wirep(p *pp) {
     mp->p = pp;
     pp->m = mp;
     pp->status = _Prunning;
+    trctx_update(mp);
 }
 
 void acquirep(p *pp) {
@@ -985,6 +1002,7 @@ p *releasep(void) {
     mp->p = NULL;
     pp->m = NULL;
     pp->status = _Pidle;
+    trctx_update(mp);
     return pp;
 }
 

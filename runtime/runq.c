@@ -46,10 +46,16 @@ g *glist_pop(gList *l) {
 
 /* ---- global run queue; sched.lock is held ---- */
 
-void globrunqput(g *gp) {
+/* Put gp at the tail of the global queue, without an event: for callers
+ * whose own event already says so (GOSCHED and PREEMPT always end here). */
+void globrunqput_quiet(g *gp) {
     gqueue_pushBack(&sched.runq, gp);
     sched.runqsize++;
     xfer_del(getg()->m, gp);
+}
+
+void globrunqput(g *gp) {
+    globrunqput_quiet(gp);
     TRACE(GLOBRUNQPUT, GOID(gp), 0, 0);
 }
 
@@ -91,7 +97,8 @@ g *globrunqget(p *pp, int32_t max) {
     m *mp = getg()->m;
     g *gp = gqueue_pop(&sched.runq);
     xfer_add(mp, gp);                   /* in hand until execute */
-    TRACE(GLOBRUNQGET, GOID(gp), n, 0);
+    if (n > 1)   /* a single G is told by its EXECUTE (source: global) */
+        TRACE(GLOBRUNQGET, GOID(gp), n, 0);
     for (n--; n > 0; n--) {
         g *gp1 = gqueue_pop(&sched.runq);
         xfer_add(mp, gp1);
@@ -127,7 +134,7 @@ void runqput(p *pp, g *gp, bool next) {
             oldnext = pp->runnext;
         } while (!atomic_Casp((void **)&pp->runnext, oldnext, gp));
         xfer_del(getg()->m, gp);        /* gp is in runnext now */
-        TRACE(RUNQPUT, GOID(gp), 1, GOID(oldnext));
+        TRACE(RUNQPUT, GOID(gp), GOID(oldnext), 1);
         if (oldnext == NULL)
             return;
         xfer_add(getg()->m, oldnext);   /* the kicked G is in hand until queued */

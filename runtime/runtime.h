@@ -55,6 +55,8 @@ enum rt_found_source {
     SRC_STEAL,            /* stolen from another P */
     SRC_GLOBAL_LAST,      /* global queue, last look before dropping the P */
     SRC_TIMER_LOCAL,      /* local queue, after running stolen timers */
+    SRC_PARK_ABORTED,     /* not from schedule: park's unlock function said no */
+    SRC_EXITSYSCALL,      /* not from schedule: exitsyscall0 found an idle P */
 };
 
 /* Preemption causes (PREEMPT event). */

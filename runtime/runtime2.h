@@ -226,6 +226,8 @@ struct p {
 };
 
 struct m {
+    uint64_t trctx;            /* the trace context word: goid of curg | id << 32 | P id << 48
+                                  (the G, M and P fields of every event this M emits) */
     g *g0;                     /* goroutine with the scheduling stack */
     g *curg;                   /* current running goroutine */
     p *p;                      /* attached P for executing Go code (NULL if not) */
@@ -236,6 +238,7 @@ struct m {
     bool spinning;             /* looking for work, counted in sched.nmspinning */
     bool blocked;              /* sleeping on park */
     bool issysmon;
+    uint8_t found_src;         /* where the next execute's G came from (trace only) */
     note park;
     m *schedlink;              /* next on sched.midle */
     m *alllink;                /* next on allm */

@@ -43,6 +43,7 @@ void entersyscall(void) {
     pp->m = NULL;
     mp->oldp = pp;
     mp->p = NULL;
+    trctx_update(mp);
     atomic_Store(&pp->status, _Psyscall);
     if (sched.gcwaiting != 0)
         systemstack(entersyscall_gcwait, NULL);
@@ -100,6 +101,7 @@ static void exitsyscall0(g *gp) {
     unlock(&sched.lock);
     if (pp != NULL) {
         acquirep(pp);
+        getg()->m->found_src = SRC_EXITSYSCALL;
         execute(gp, false);   /* never returns */
     }
     stopm();

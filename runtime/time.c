@@ -122,7 +122,7 @@ static int64_t runtimer(p *pp, int64_t now) {
     g *gp = t->arg;
     xfer_add(getg()->m, gp);   /* out of the heap, not yet on a run queue */
     dodeltimer0(pp);
-    TRACE(TIMER_FIRE, GOID(gp), clamp_ns(now - t->when), pp->id);
+    TRACE(TIMER_FIRE, GOID(gp), pp->id, 0);
     t->status = timerNoStatus;
     unlock(&pp->timersLock);
     t->f(t->arg, t->seq);
@@ -266,7 +266,7 @@ static bool resetForSleep(g *gp, void *tv) {
     doaddtimer(pp, t);
     t->status = timerWaiting;
     unlock(&pp->timersLock);
-    TRACE(TIMER_ADD, GOID(gp), clamp_ns(t->when - nanotime()), pp->id);
+    TRACE(TIMER_ADD, GOID(gp), clamp_ns(t->when - nanotime()), 0);
     wakeNetPoller(t->when);
     return true;
 }

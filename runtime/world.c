@@ -36,7 +36,7 @@ static void p_destroy(p *pp) {
         p *plocal = getg()->m->p;
         lock(&plocal->timersLock);
         lock(&pp->timersLock);
-        TRACE(TIMER_MOVE, pp->id, plocal->id, pp->ntimers);
+        TRACE(TIMER_MOVE, pp->id, pp->ntimers, 0);
         moveTimers(plocal, pp->timers, pp->ntimers);
         pp->ntimers = 0;
         atomic_Store64(&pp->timer0When, 0);
@@ -78,6 +78,7 @@ p *procresize(int32_t nprocs) {
         if (mp->p != NULL)
             mp->p->m = NULL;
         mp->p = NULL;
+        trctx_update(mp);
         p *p0 = allp[0];
         p0->m = NULL;
         p0->status = _Pidle;

@@ -522,7 +522,7 @@ uint32_t sim_choose(unsigned kind, uint32_t n) {
         m *mp = t != NULL ? t->m : NULL;
         tr_emit(&simw.tr, EV_CHOICE, t ? t->vt : 0, mp ? (unsigned)mp->id : TR_NONE,
                 mp && mp->p ? (unsigned)mp->p->id : TR_NONE,
-                mp && mp->curg ? (uint32_t)mp->curg->goid : 0, kind, n, v);
+                mp && mp->curg ? (uint32_t)mp->curg->goid : 0, n, v, kind);
     }
     return v;
 }

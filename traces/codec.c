@@ -212,6 +212,11 @@ int tr_decode_event(tr_codec_state *s, const uint8_t *in, size_t len, size_t *us
     } else {
         memcpy(e->a, s->last_args[kind], sizeof e->a);
     }
+    /* Only what the canonical record can hold (trace.h) is a valid event. */
+    if (e->time < 0 || e->time > TR_TIME_MAX || e->a[2] > TR_ARG2_MAX) {
+        *why = "time or third argument outside the canonical record's range";
+        return TR_DECODE_MALFORMED;
+    }
     learn(s, e, delta);
     *used = pos;
     return TR_DECODE_OK;

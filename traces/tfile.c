@@ -8,6 +8,7 @@
  * calls do nothing, so a recorder sink never has to handle failure.
  */
 #include <assert.h>
+#include <inttypes.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -294,7 +295,16 @@ static void flush_chunk(tr_writer *w) {
 void tr_writer_add(tr_writer *w, const tr_event *ev, size_t n) {
     if (w->err.cls != TR_OK || n == 0)
         return;
-    XXH3_64bits_update(w->xxh, ev, n * sizeof *ev);
+    for (size_t i = 0; i < n; i++) {
+        if (ev[i].kind >= EV__COUNT || ev[i].time < 0 || ev[i].time > TR_TIME_MAX || ev[i].a[2] > TR_ARG2_MAX ||
+            ev[i].zero != 0) {
+            tr_fail(&w->err, TR_ERR_LIMIT, w->out_bytes,
+                    "event %" PRIu64 " does not fit the canonical record (kind, time or third argument)",
+                    w->events + i);
+            return;
+        }
+    }
+    tr_digest_update(w->xxh, ev, n);
     for (size_t i = 0; i < n; i++) {
         assert(w->raw_len + TR_EVENT_BYTES_MAX <= w->frame_cap - CHUNK_HEAD_BYTES - CHECKSUM_BYTES);
         w->raw_len += tr_encode_event(&w->cs, &ev[i], w->frame + CHUNK_HEAD_BYTES + w->raw_len);

@@ -30,7 +30,7 @@
 
 /* Bumped whenever a byte of the format, or the numbering of existing rows
  * of events.def, changes meaning.  A reader accepts only its own version. */
-enum { TR_FORMAT_VERSION = 1 };
+enum { TR_FORMAT_VERSION = 2 };
 
 #define TR_MAGIC "GMPTRACE"
 enum { TR_MAGIC_BYTES = 8 };

@@ -308,7 +308,7 @@ static int walk(tr_reader *r, XXH3_state_t *xs, tr_error *err) {
         if (rc != TR_OK)
             return rc;
         assert(next > at && next <= r->len);
-        XXH3_64bits_update(xs, r->ev, (size_t)n * sizeof(tr_event));
+        tr_digest_update(xs, r->ev, (size_t)n);
         r->info.chunks_zstd += r->buf[at + CHUNK_CODEC_AT] == CODEC_ZSTD;
         r->info.chunks++;
         r->info.events += n;

@@ -83,7 +83,7 @@ static void write_trace(built *b, int stream, size_t n, bool compress, uint32_t 
 
 static const seed seeds[] = {
     {"gen-empty.gmpt", TR_OK, 0},
-    {"gen-gosched-raw.gmpt", TR_OK, 250},
+    {"gen-gosched-raw.gmpt", TR_OK, 248},
     {"gen-gosched-zstd.gmpt", TR_OK, 2000},
     {"gen-mixed-sections.gmpt", TR_OK, 600},
     {"gen-random-raw.gmpt", TR_OK, 300},
@@ -145,7 +145,7 @@ static void build(built *b, const char *name) {
     if (strcmp(name, "gen-empty.gmpt") == 0)
         write_trace(b, STREAM_NONE, 0, true, 64, false);
     else if (strcmp(name, "gen-gosched-raw.gmpt") == 0)
-        write_trace(b, STREAM_GOSCHED, 250, false, 64, false);
+        write_trace(b, STREAM_GOSCHED, 248, false, 64, false);
     else if (strcmp(name, "gen-gosched-zstd.gmpt") == 0)
         write_trace(b, STREAM_GOSCHED, 2000, true, TR_FILE_CHUNK_EVENTS_DEFAULT, false);
     else if (strcmp(name, "gen-random-raw.gmpt") == 0)

@@ -39,6 +39,15 @@ static inline long capture_find(const capture *c, int k, size_t from) {
     return -1;
 }
 
+/* Index of the first event of kind k about G g (its first argument) at or
+ * after `from`, or -1. */
+static inline long capture_find_g(const capture *c, int k, uint32_t g, size_t from) {
+    for (size_t i = from; i < c->n; i++)
+        if (c->ev[i].kind == k && c->ev[i].a[0] == g)
+            return (long)i;
+    return -1;
+}
+
 static inline size_t capture_count(const capture *c, int k) {
     size_t n = 0;
     for (size_t i = 0; i < c->n; i++)

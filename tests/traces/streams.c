@@ -29,8 +29,7 @@ size_t ts_gosched(tr_event *ev, size_t ngosched) {
         ev[n++] = make(EV_GOSCHED, t += STEP_NS, 0, 0, 1, 1, 0, 0);
         ev[n++] = make(EV_GLOBRUNQPUT, t += STEP_NS, 0, 0, 0, 1, 0, 0);
         ev[n++] = make(EV_GLOBRUNQGET, t += STEP_NS, 0, 0, 0, 1, 1, 0);
-        ev[n++] = make(EV_SCHEDULE, t += STEP_NS, 0, 0, 0, 1, 3, 0);
-        ev[n++] = make(EV_EXECUTE, t += STEP_NS, 0, 0, 1, 1, 0, 0);
+        ev[n++] = make(EV_EXECUTE, t += STEP_NS, 0, 0, 1, 1, 3, 0);
     }
     return n;
 }
@@ -45,14 +44,15 @@ static uint32_t random_arg(uint64_t *s, uint32_t g) {
     }
 }
 
-/* t + d, wrapping like the codec's two's-complement deltas (no overflow UB). */
-static int64_t wrap_add(int64_t t, int64_t d) { return (int64_t)((uint64_t)t + (uint64_t)d); }
+/* t + d, wrapping within the canonical record's 48-bit time (no overflow
+ * UB), so times stay representable (traces/trace.h). */
+static int64_t wrap_add(int64_t t, int64_t d) { return (int64_t)(((uint64_t)t + (uint64_t)d) & (uint64_t)TR_TIME_MAX); }
 
 static int64_t random_time(uint64_t *s, int64_t prev) {
     switch (below(s, 6)) {
     case 0: return prev;
-    case 1: return INT64_MAX - (int64_t)below(s, 3);
-    case 2: return INT64_MIN + (int64_t)below(s, 3);
+    case 1: return TR_TIME_MAX - (int64_t)below(s, 3);
+    case 2: return (int64_t)below(s, 3);
     case 3: return wrap_add(prev, -(int64_t)below(s, 1000));
     default: return wrap_add(prev, (int64_t)below(s, 100000));
     }
@@ -90,6 +90,7 @@ void ts_random(tr_event *ev, size_t n, uint64_t seed) {
                 cur.a[j] = random_arg(&s, cur.g);
         }
         cur.zero = 0;
+        cur.a[2] &= TR_ARG2_MAX;   /* the third argument is 8 bits */
         ev[i] = cur;
     }
 }
@@ -119,14 +120,14 @@ static void put(mix *x, unsigned kind, unsigned m, unsigned p, uint32_t g, uint3
 static void mix_round(mix *x) {
     unsigned p = below(&x->s, MIX_PS), m = (p + 2 * below(&x->s, 2)) % MIX_MS;
     uint32_t g = 1 + below(&x->s, x->next_g), other = 1 + below(&x->s, x->next_g);
-    put(x, EV_SCHEDULE, m, p, 0, g, below(&x->s, 7), 0);
-    put(x, EV_EXECUTE, m, p, g, g, below(&x->s, 2), 0);
+    uint32_t src = below(&x->s, 7), inherit = below(&x->s, 2); /* drawn in this order */
+    put(x, EV_EXECUTE, m, p, g, g, src, inherit);
     switch (below(&x->s, 8)) {
     case 0:
         if (x->next_g < MIX_GS)
             x->next_g++;
         put(x, EV_NEWPROC, m, p, g, x->next_g, below(&x->s, 5), 0);
-        put(x, EV_RUNQPUT, m, p, g, x->next_g, 1, 0);
+        put(x, EV_RUNQPUT, m, p, g, x->next_g, 0, 1);
         put(x, EV_WAKEP, m, p, g, below(&x->s, 2), 0, 0);
         break;
     case 1: {
@@ -147,7 +148,7 @@ static void mix_round(mix *x) {
         break;
     case 4: {
         uint32_t kind = below(&x->s, 9), value = below(&x->s, 2); /* drawn in this order */
-        put(x, EV_CHOICE, m, p, g, kind, 2, value);
+        put(x, EV_CHOICE, m, p, g, 2, value, kind);
         put(x, EV_PREEMPT, m, p, g, g, below(&x->s, 3), 0);
         break;
     }
@@ -156,7 +157,7 @@ static void mix_round(mix *x) {
         put(x, EV_RUNQSTEAL, m, p, 0, (p + 1) % MIX_PS, 1 + below(&x->s, 8), 0);
         break;
     case 6:
-        put(x, EV_TIMER_ADD, m, p, g, g, 1000 + below(&x->s, 1000000), p);
+        put(x, EV_TIMER_ADD, m, p, g, g, 1000 + below(&x->s, 1000000), 0);
         put(x, EV_GOPARK, m, p, g, g, 5, 0);
         break;
     default:
@@ -175,16 +176,16 @@ void ts_mixed(tr_event *ev, size_t n, uint64_t seed) {
 size_t ts_sample(tr_event *ev) {
     const tr_event s[TS_SAMPLE_EVENTS] = {
         make(EV_NEWPROC, 0, 0, 0, 0, 1, 0, 0),
-        make(EV_RUNQPUT, 100, 0, 0, 0, 1, 1, 0),
-        make(EV_SCHEDULE, 200, 0, 0, 0, 1, 1, 0),
-        make(EV_EXECUTE, 250, 0, 0, 1, 1, 1, 0),
+        make(EV_RUNQPUT, 100, 0, 0, 0, 1, 0, 1),
+        make(EV_RUNQGET, 200, 0, 0, 0, 1, 1, 0),
+        make(EV_EXECUTE, 250, 0, 0, 1, 1, 1, 1),
         make(EV_NEWPROC, 1000, 0, 0, 1, 2, 1, 0),
-        make(EV_RUNQPUT, 1100, 0, 0, 1, 2, 1, 0),
+        make(EV_RUNQPUT, 1100, 0, 0, 1, 2, 0, 1),
         make(EV_WAKEP, 1200, 0, 0, 1, 1, 0, 0),
         make(EV_ACQUIREP, 1300, 1, 1, 0, 1, 0, 0),
         make(EV_RUNQSTEAL, 1400, 1, 1, 0, 0, 1, 1),
-        make(EV_SCHEDULE, 1500, 1, 1, 0, 2, 4, 0),
-        make(EV_EXECUTE, 1550, 1, 1, 2, 2, 0, 0),
+        make(EV_RUNQGET, 1500, 1, 1, 0, 2, 0, 0),
+        make(EV_EXECUTE, 1550, 1, 1, 2, 2, 4, 0),
         make(EV_GOPARK, 2000, 0, 0, 1, 1, 1, 7),
         make(EV_RELEASEP, 2100, 0, 0, 0, 0, 0, 0),
         make(EV_STOPM, 2150, 0, TR_NONE, 0, 0, 0, 0),
@@ -192,11 +193,11 @@ size_t ts_sample(tr_event *ev) {
         make(EV_GOSCHED, 2600, 1, 1, 2, 2, 0, 0),
         make(EV_GLOBRUNQPUT, 2650, 1, 1, 0, 2, 0, 0),
         make(EV_RUNQGET, 2700, 1, 1, 0, 1, 1, 0),
-        make(EV_EXECUTE, 2750, 1, 1, 1, 1, 1, 0),
-        make(EV_CHOICE, 3000, TR_NONE, TR_NONE, 0, 4, 2, 1),
+        make(EV_EXECUTE, 2750, 1, 1, 1, 1, 1, 1),
+        make(EV_CHOICE, 3000, TR_NONE, TR_NONE, 0, 2, 1, 4),
         make(EV_GOEXIT, 3500, 1, 1, 1, 1, 0, 0),
         make(EV_GLOBRUNQGET, 3600, 1, 1, 0, 2, 1, 0),
-        make(EV_EXECUTE, 3650, 1, 1, 2, 2, 0, 0),
+        make(EV_EXECUTE, 3650, 1, 1, 2, 2, 3, 0),
         make(EV_EXIT, 4000, 1, 1, 2, 0, 0, 0),
     };
     memcpy(ev, s, sizeof s);

@@ -14,8 +14,8 @@
 #include "traces/trace.h"
 
 /* Events per Gosched in ts_gosched: gosched, globrunqput, globrunqget,
- * schedule, execute. */
-enum { TS_GOSCHED_EVENTS = 5 };
+ * execute (with the source schedule found it in). */
+enum { TS_GOSCHED_EVENTS = 4 };
 
 /* A G on one M/P calling Gosched in a loop, times advancing by small
  * constant steps.  Writes ngosched * TS_GOSCHED_EVENTS events. */

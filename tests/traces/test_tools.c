@@ -176,7 +176,7 @@ static void next_execute_on_the_same_p_ends_a_span(void) {
 
 static void value_names_follow_go(void) {
     CHECK_STR(tr_value_name(EV_GOPARK, 1, 1), "chan receive");
-    CHECK_STR(tr_value_name(EV_SCHEDULE, 1, 4), "steal");
+    CHECK_STR(tr_value_name(EV_EXECUTE, 1, 4), "steal");
     CHECK_STR(tr_value_name(EV_PREEMPT, 1, 0), "sysmon");
     CHECK(tr_value_name(EV_GOPARK, 1, 99) == NULL);
     CHECK(tr_value_name(EV_GOPARK, 0, 1) == NULL);
@@ -276,7 +276,7 @@ static void dump_prints_summary_then_one_line_per_event(void) {
     run r = run_cmd(tr_dump_main, (const char *[]){"dump", t.trace, NULL});
     CHECK_EQ(r.rc, 0);
     CHECK(strncmp(r.out, "# gmpsim trace ", 15) == 0);
-    CHECK(strstr(r.out, ": format 1, 24 events in 1 chunks (") != NULL);
+    CHECK(strstr(r.out, ": format 2, 24 events in 1 chunks (") != NULL);
     tr_event ev[TS_SAMPLE_EVENTS];
     char digest[40];
     snprintf(digest, sizeof digest, "digest %016" PRIx64 "\n", tr_digest_of(ev, ts_sample(ev)));
@@ -285,7 +285,7 @@ static void dump_prints_summary_then_one_line_per_event(void) {
     CHECK(strstr(r.out, "# section CONF: seed=7 strategy=random procs=2 mutant=none\n") != NULL);
     CHECK_EQ(count(r.out, "\n#"), TS_SAMPLE_EVENTS + 2);
     CHECK(strstr(r.out, "\n#11 t=2000 M0 P0 G1 gopark g=1 reason=1 obj=7 (chan receive)\n") != NULL);
-    CHECK(strstr(r.out, "\n#19 t=3000 M- P- G0 choice kind=4 n=2 value=1 (fastrand)\n") != NULL);
+    CHECK(strstr(r.out, "\n#19 t=3000 M- P- G0 choice n=2 value=1 kind=4 (fastrand)\n") != NULL);
     CHECK_EQ(r.err_len, 0);
     run_free(&r);
     tmp_remove(&t);
