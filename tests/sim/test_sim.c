@@ -9,6 +9,7 @@
 #include "sim/scenario.h"
 #include "sim/sim.h"
 #include "sim/tracefile.h"
+#include "traces/values.h"
 #include "../runtime/sbuild.h"
 
 static scenario sc;
@@ -302,7 +303,23 @@ static void registered_invariants_run_after_events_and_can_fail(void) {
     gmp_invariant_clear();
 }
 
+/* traces/values.def names codes defined in runtime/ and sim/; they must
+ * agree, or dump and the timeline mislabel events. */
+static void trace_value_names_agree_with_their_owners(void) {
+    for (uint32_t r = 1; r < waitReason_count; r++)
+        CHECK_STR(tr_value_name(EV_GOPARK, 1, r), rt_waitreason_name(r));
+    for (uint32_t k = 0; k < CH__COUNT; k++)
+        CHECK_STR(tr_value_name(EV_CHOICE, 2, k), choice_kind_name(k));
+    for (uint32_t o = 0; o < OUT__COUNT; o++)
+        CHECK_STR(tr_value_name(EV_EXIT, 0, o), sim_outcome_name(o));
+    for (uint32_t src = 0; src <= SRC_EXITSYSCALL; src++)
+        CHECK(tr_value_name(EV_EXECUTE, 1, src) != NULL);
+    CHECK_STR(tr_value_name(EV_PREEMPT, 1, PREEMPT_SYSMON), "sysmon");
+    CHECK_STR(tr_value_name(EV_PREEMPT, 1, PREEMPT_STW), "stop the world");
+}
+
 #define TESTS(X)                                          \
+    X(trace_value_names_agree_with_their_owners)          \
     X(prng_is_reproducible_and_in_range)                  \
     X(prng_range_is_unbiased_enough)                      \
     X(bytes_producer_reads_widths_then_defaults_to_zero)  \
