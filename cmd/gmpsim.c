@@ -15,6 +15,7 @@
 #include "sim/sim.h"
 #include "sim/tracefile.h"
 #include "fuzz/campaign/campaign.h"
+#include "traces/capture.h"
 #include "traces/tools.h"
 
 /* --plugin FILE.so: load a shared object and call its
@@ -208,43 +209,17 @@ static int parse_run_flags(int argc, char **argv, run_opts *o) {
     return EXIT_OK;
 }
 
-/* Capture every event of a run, for --check-determinism. */
-typedef struct capture {
-    tr_event *ev;
-    size_t n, cap;
-} capture;
-
-static void capture_chunk(void *ctx, const tr_event *ev, size_t n, uint64_t first_seq) {
-    (void)first_seq;
-    capture *c = ctx;
-    if (c->n + n > c->cap) {
-        size_t ncap = c->cap ? c->cap * 2 : 4096;
-        while (ncap < c->n + n)
-            ncap *= 2;
-        tr_event *p = realloc(c->ev, ncap * sizeof *p);
-        if (p == NULL)
-            return;
-        c->ev = p;
-        c->cap = ncap;
-    }
-    memcpy(c->ev + c->n, ev, n * sizeof *ev);
-    c->n += n;
-}
-
 static int check_determinism(const scenario *sc, run_opts *o) {
-    capture cap[2] = {{0}};
+    tr_capture cap[2] = {{0}};
     sim_result res[2];
     for (int r = 0; r < 2; r++) {
         sim_config cfg = o->cfg;
-        cfg.sinks[cfg.nsinks++] = (tr_sink){capture_chunk, &cap[r]};
+        cfg.sinks[cfg.nsinks++] = tr_capture_sink(&cap[r]);
         sim_run(sc, &cfg, &res[r]);
     }
-    size_t n = cap[0].n < cap[1].n ? cap[0].n : cap[1].n;
-    size_t i = 0;
-    while (i < n && memcmp(&cap[0].ev[i], &cap[1].ev[i], sizeof(tr_event)) == 0)
-        i++;
+    size_t i = tr_capture_first_difference(&cap[0], &cap[1]);
     int rc = EXIT_OK;
-    if (i < n || cap[0].n != cap[1].n || res[0].digest != res[1].digest) {
+    if (i < cap[0].n || cap[0].n != cap[1].n || res[0].digest != res[1].digest || cap[0].lost || cap[1].lost) {
         char a[256] = "(end of run)", b[256] = "(end of run)";
         if (i < cap[0].n)
             tr_format(a, sizeof a, i, &cap[0].ev[i]);
@@ -256,7 +231,7 @@ static int check_determinism(const scenario *sc, run_opts *o) {
         printf("deterministic: 2 runs, %zu events each, digest %016" PRIx64 "\n", cap[0].n, res[0].digest);
     }
     for (int r = 0; r < 2; r++) {
-        free(cap[r].ev);
+        tr_capture_free(&cap[r]);
         sim_result_free(&res[r]);
     }
     return rc;

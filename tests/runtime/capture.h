@@ -1,35 +1,14 @@
-/* tests/runtime/capture.h: keep every event of a run in memory. */
+/* tests/runtime/capture.h: every event of a run in memory (traces/capture.h),
+ * with lookups for tests. */
 #ifndef GMP_TESTS_CAPTURE_H
 #define GMP_TESTS_CAPTURE_H
 
-#include <stdlib.h>
-#include <string.h>
+#include "traces/capture.h"
 
-#include "traces/trace.h"
+typedef tr_capture capture;
+#define capture_free tr_capture_free
 
-typedef struct capture {
-    tr_event *ev;
-    size_t n, cap;
-} capture;
-
-static void capture_chunk(void *ctx, const tr_event *ev, size_t n, uint64_t first_seq) {
-    (void)first_seq;
-    capture *c = ctx;
-    if (c->n + n > c->cap) {
-        size_t ncap = c->cap ? c->cap * 2 : 4096;
-        while (ncap < c->n + n)
-            ncap *= 2;
-        c->ev = realloc(c->ev, ncap * sizeof *c->ev);
-        c->cap = ncap;
-    }
-    memcpy(c->ev + c->n, ev, n * sizeof *ev);
-    c->n += n;
-}
-
-static inline void capture_free(capture *c) {
-    free(c->ev);
-    memset(c, 0, sizeof *c);
-}
+static inline tr_sink capture_sink(capture *c) { return tr_capture_sink(c); }
 
 /* Index of the first event of kind k at or after `from`, or -1. */
 static inline long capture_find(const capture *c, int k, size_t from) {

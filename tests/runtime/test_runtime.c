@@ -33,7 +33,7 @@ static void dump_chunk(void *ctx, const tr_event *ev, size_t n, uint64_t first_s
 static int run(const sim_config *cfg, sim_result *res, capture *cap) {
     sim_config c = *cfg;
     if (cap != NULL)
-        c.sinks[c.nsinks++] = (tr_sink){capture_chunk, cap};
+        c.sinks[c.nsinks++] = capture_sink(cap);
     if (getenv("GMP_TEST_DUMP") != NULL)
         c.sinks[c.nsinks++] = (tr_sink){dump_chunk, NULL};
     return sim_run(&sc, &c, res);
