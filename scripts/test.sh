@@ -4,7 +4,8 @@
 #   default  gcc -O2, assertions on
 #   asan     clang-14, AddressSanitizer + UndefinedBehaviorSanitizer
 #   o0       gcc -O0 (the cross-build determinism test compares its digests)
-# and checks that every build's trace digests agree.
+# checks that every build's trace digests agree, and smoke-tests the
+# libFuzzer harnesses (clang, ASan+UBSan), including finding a seeded bug.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -22,4 +23,7 @@ ctest --preset asan
 build o0
 ctest --preset o0 -R 'determinism|runtime|sim'
 scripts/cross-build-determinism.sh build/default build/o0 build/asan
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j"$jobs" --target fuzz_scenario_text fuzz_scenario_bin fuzz_trace_reader fuzz_sim_run
+tests/fuzz/smoke.sh build/fuzz
 echo "gmpsim: all tests passed"
