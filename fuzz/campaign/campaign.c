@@ -41,8 +41,13 @@ typedef struct campaign {
     int random_pct;
     double seconds;
     const char *out;
+    int strategy;               /* -1: mix all; else STRAT_* (with pct_depth) */
+    bool until_failure;         /* stop at the first failure (time-to-find measurements) */
+    int pct_depth;
     /* stats */
     uint64_t runs, checks, events, failures, written;
+    double first_failure_s;     /* wall time to the first failure */
+    uint64_t first_failure_run;
     uint64_t outcomes[OUT__COUNT];
 } campaign;
 
@@ -110,6 +115,10 @@ static void mutate_config(const campaign *c, uint64_t *rng, const scenario *sc, 
         cfg->pct_depth = 1 + (int)((r >> 8) % 4);
         break;
     default: cfg->strategy = STRAT_RR; break;
+    }
+    if (c->strategy >= 0) {   /* --strategy: one strategy for every run */
+        cfg->strategy = c->strategy;
+        cfg->pct_depth = c->pct_depth;
     }
     static const uint32_t stalls[] = {0, 64, 16}, preempts[] = {0, 32, 8};
     cfg->stall_den = stalls[(r >> 16) % 3];
@@ -215,6 +224,10 @@ static const scenario *pick_scenario(const campaign *c, uint64_t *rng, scenario 
 static int parse_campaign(campaign *c, int argc, char **argv) {
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--until-failure") == 0) {   /* the one flag without a value */
+            c->until_failure = true;
+            continue;
+        }
         if (v == NULL) {
             fprintf(stderr, "gmpsim campaign: %s needs a value\n", a);
             return EXIT_USAGE;
@@ -228,6 +241,19 @@ static int parse_campaign(campaign *c, int argc, char **argv) {
             c->seed = strtoull(v, NULL, 0);
         else if (strcmp(a, "--random-share") == 0)
             c->random_pct = atoi(v);
+        else if (strcmp(a, "--strategy") == 0) {
+            if (strcmp(v, "random") == 0)
+                c->strategy = STRAT_RANDOM;
+            else if (strcmp(v, "rr") == 0)
+                c->strategy = STRAT_RR;
+            else if (strncmp(v, "pct:", 4) == 0 && atoi(v + 4) >= 1 && atoi(v + 4) <= 16) {
+                c->strategy = STRAT_PCT;
+                c->pct_depth = atoi(v + 4);
+            } else {
+                fprintf(stderr, "gmpsim campaign: --strategy random|pct:D|rr\n");
+                return EXIT_USAGE;
+            }
+        }
         else if (strcmp(a, "--mutant") == 0) {
             c->mutant = rt_mutant_by_name(v);
             if (c->mutant < 0) {
@@ -266,6 +292,8 @@ static void summary(const campaign *c, double elapsed) {
             printf(" %s=%" PRIu64, sim_outcome_name(o), c->outcomes[o]);
     printf("\n  failures    %" PRIu64 "%s\n", c->failures,
            c->failures ? " (reproducers listed above, under the failures/ folder of --out)" : "");
+    if (c->failures)
+        printf("  first       after %.2f s, run %" PRIu64 "\n", c->first_failure_s, c->first_failure_run);
     printf("  mutant      %s\n", rt_mutant_name(c->mutant));
 }
 
@@ -276,6 +304,7 @@ int fz_cmd_campaign(int argc, char **argv) {
     c.seconds = 60;
     c.out = "campaign";
     c.random_pct = 30;
+    c.strategy = -1;
     int rc = parse_campaign(&c, argc, argv);
     if (rc != EXIT_OK)
         return rc;
@@ -306,8 +335,15 @@ int fz_cmd_campaign(int argc, char **argv) {
         c.events += res.events;
         c.outcomes[o]++;
         if (is_failure(o)) {
-            c.failures++;
+            if (c.failures++ == 0) {
+                c.first_failure_s = wall_s() - t0;
+                c.first_failure_run = run;
+            }
             write_reproducer(&c, run, name, sc, &cfg, &res);
+            if (c.until_failure) {
+                sim_result_free(&res);
+                break;
+            }
         }
         sim_result_free(&res);
     }

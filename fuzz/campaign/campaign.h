@@ -3,6 +3,7 @@
  *
  *   gmpsim campaign [--seconds N] [--out DIR] [--seed S] [--mutant NAME]
  *                   [--scenario FILE|builtin:NAME]... [--random-share PCT]
+ *                   [--strategy random|pct:D|rr] [--until-failure]
  *   gmpsim sweep    [--seeds N] [--random N] [--twice]
  *
  * A campaign runs scenarios (the built-in set, given files, and random
