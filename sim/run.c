@@ -188,6 +188,44 @@ static void teardown_world(void) {
     memset(&simw, 0, sizeof simw);
 }
 
+/* ---- stack overflow: "goroutine N: stack overflow" ----
+ * Runs in the SIGSEGV handler, on its alternate stack: no allocation, no
+ * stdio, just a scan of this run's stacks and a hand-made decimal. */
+static size_t put_dec(char *buf, size_t len, const char *prefix, int64_t v) {
+    size_t o = 0;
+    for (; *prefix && o + 1 < len; prefix++)
+        buf[o++] = *prefix;
+    char digits[24];
+    int nd = 0;
+    uint64_t u = v < 0 ? 0 : (uint64_t)v;
+    do {
+        digits[nd++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0 && nd < 23);
+    while (nd > 0 && o + 1 < len)
+        buf[o++] = digits[--nd];
+    buf[o] = 0;
+    return o;
+}
+
+static bool describe_overflow(void *addr, char *buf, size_t len) {
+    for (uint32_t i = 0; i < allglen; i++)
+        if (gmp_stack_in_guard(&allgs[i]->stack, addr)) {
+            put_dec(buf, len, "goroutine ", allgs[i]->goid);
+            return true;
+        }
+    for (m *mp = allm; mp != NULL; mp = mp->alllink)
+        if (mp->g0 != NULL && gmp_stack_in_guard(&mp->g0->stack, addr)) {
+            put_dec(buf, len, "g0 of m", mp->id);
+            return true;
+        }
+    if (m0 != NULL && m0->g0 != NULL && gmp_stack_in_guard(&m0->g0->stack, addr)) {
+        put_dec(buf, len, "g0 of m", 0);
+        return true;
+    }
+    return false;
+}
+
 /* Boot the runtime on m0 with mainfn(arg) as main, run until the end. */
 static int run_world(const scenario *sc, gofunc mainfn, void *arg, int32_t procs, const sim_config *cfg,
                      sim_result *res) {
@@ -206,6 +244,7 @@ static int run_world(const scenario *sc, gofunc mainfn, void *arg, int32_t procs
         simw.pct_depth = cfg->pct_depth;
         setup_pct(cfg);
     }
+    gmp_stack_install_overflow_handler(describe_overflow, EXIT_RESOURCE);
     m *mp0 = rt_alloc_m0(&run_rt);
     sim_thread *t0 = sim_new_thread(mp0);
     t0->sp = gmp_ctx_make(&mp0->g0->stack, mp0->g0->stack.hi, boot_entry, arg, NULL);
