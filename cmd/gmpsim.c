@@ -75,6 +75,8 @@ static void usage(FILE *out) {
             "  --mutant NAME            switch on one seeded bug (see `gmpsim mutants`)\n"
             "  --preempt-rate N         inject a preemption at 1 in N safe points (0: off)\n"
             "  --stall-rate N           stall a thread at 1 in N switch points (0: off)\n"
+            "  --jitter DURATION        contended steps take up to DURATION longer (0: off)\n"
+            "  --stack-size KB          goroutine stack size in KiB (default 64)\n"
             "  --vt-limit DURATION      virtual time budget (default 60s)\n"
             "  --check-determinism      run twice and compare every event\n"
             "  --plugin FILE.so         load invariants from a plugin (any command)\n"
@@ -172,6 +174,7 @@ static int parse_run_flags(int argc, char **argv, run_opts *o) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         uint64_t u;
+        int64_t d;
         if (strcmp(a, "--json") == 0) {
             o->json = true;
         } else if (strcmp(a, "--check") == 0) {
@@ -195,6 +198,10 @@ static int parse_run_flags(int argc, char **argv, run_opts *o) {
             o->cfg.preempt_den = (uint32_t)u, i++;
         } else if (strcmp(a, "--stall-rate") == 0 && parse_u64(v, &u) && u <= UINT32_MAX) {
             o->cfg.stall_den = (uint32_t)u, i++;
+        } else if (strcmp(a, "--jitter") == 0 && parse_duration(v, &d) && d <= 1000000) {
+            o->cfg.jitter_ns = (uint32_t)d, i++;
+        } else if (strcmp(a, "--stack-size") == 0 && parse_u64(v, &u) && u >= 16 && u <= 65536) {
+            o->cfg.rt.stack_bytes = (size_t)u * 1024, i++;
         } else if (strcmp(a, "--vt-limit") == 0 && parse_duration(v, &o->cfg.vt_limit_ns)) {
             i++;
         } else if (strcmp(a, "--max-schedules") == 0 && parse_u64(v, &u)) {

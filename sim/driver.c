@@ -248,12 +248,21 @@ static bool maybe_wake_late(sim_thread *t) {
     return true;
 }
 
+/* Jitter: a contended step takes up to jitter_ns longer than its cost,
+ * as real steps vary with caches and interrupts (0: off). */
+static void maybe_jitter(sim_thread *t) {
+    if (simw.jitter_ns > 0)
+        t->vt += sim_choose(CH_JITTER, (uint32_t)simw.jitter_ns + 1);
+}
+
 /* Time order: the thread whose next step starts first runs; ties go to
  * the choice source.  cur (NULL when it blocked) competes at cur->vt; an
  * OS stall may first push cur's time forward.  Returns cur to continue. */
 static sim_thread *pick_time(sim_thread *cur) {
-    if (cur != NULL && simw.nheap > 0)
+    if (cur != NULL && simw.nheap > 0) {
+        maybe_jitter(cur);
         maybe_stall(cur);
+    }
     sim_thread *cand[65];
     uint32_t n = collect_ties(cand, 64);
     for (int late = 0; late < 4 && n > 0 && (cur == NULL || cand[0]->key <= cur->vt); late++) {
@@ -280,7 +289,7 @@ void sim_recompute_next(void) {
     if (simw.check_pending)
         nv = INT64_MIN;
     else if (simw.nheap > 0) {
-        if (simw.strategy != STRAT_RANDOM || simw.stall_den != 0)
+        if (simw.strategy != STRAT_RANDOM || simw.stall_den != 0 || simw.jitter_ns != 0)
             nv = INT64_MIN;   /* every yield point is a decision */
         else if (simw.heap[0]->key < nv)
             nv = simw.heap[0]->key;

@@ -73,6 +73,7 @@ typedef struct sim_world {
     int strategy;
     uint32_t stall_den;
     uint32_t preempt_den;
+    uint32_t jitter_ns;        /* max extra ns per contended step (0: off) */
     uint64_t steps;            /* yield points through the slow path (pct/rr count all) */
     uint64_t pct_change[16];   /* PCT change points (step numbers) */
     int pct_nchange;

@@ -101,6 +101,7 @@ static bool setup_world(const scenario *sc, const sim_config *cfg) {
     simw.strategy = cfg->strategy;
     simw.stall_den = cfg->stall_den;
     simw.preempt_den = cfg->preempt_den;
+    simw.jitter_ns = cfg->jitter_ns;
     /* Event times are 48-bit in the canonical record (traces/trace.h). */
     simw.vt_limit = cfg->vt_limit_ns > 0 && cfg->vt_limit_ns < TR_TIME_MAX ? cfg->vt_limit_ns : TR_TIME_MAX;
     simw.max_schedules = cfg->max_schedules ? cfg->max_schedules : UINT64_MAX;

@@ -68,6 +68,7 @@ typedef struct sim_config {
     bool strict_work;         /* strict work conservation (reports Go 1.19's own gaps) */
     uint32_t stall_den;       /* 0: no OS stalls; else 1/stall_den per switch point */
     uint32_t preempt_den;     /* 0: no injected preemption; else 1/preempt_den per point */
+    uint32_t jitter_ns;       /* 0: none; else each contended step takes 0..jitter_ns ns more */
     int64_t vt_limit_ns;      /* virtual time budget */
     uint64_t max_schedules;   /* schedule() budget */
     uint64_t max_events;      /* trace event budget (0: none) */

@@ -20,13 +20,13 @@ size_t sim_config_format(const sim_config *cfg, char *buf, size_t len) {
     char strat[32];
     int n = snprintf(buf, len,
                      "seed=%" PRIu64 "\nstrategy=%s\npct_steps=%" PRIu64 "\nprocs=%d\nmutant=%s\ncheck=%d\n"
-                     "stall_rate=%u\npreempt_rate=%u\nvt_limit_ns=%" PRId64 "\nmax_schedules=%" PRIu64
+                     "stall_rate=%u\npreempt_rate=%u\njitter_ns=%u\nvt_limit_ns=%" PRId64 "\nmax_schedules=%" PRIu64
                      "\nmax_events=%" PRIu64 "\nbounded_wait=%" PRIu64 "\nmax_stack_bytes=%" PRIu64 "\nstack_bytes=%zu\nwork_quantum_ns=%" PRId64
                      "\ncost_atomic=%" PRId64 "\ncost_lock=%" PRId64 "\ncost_unlock=%" PRId64
                      "\ncost_note_sleep=%" PRId64 "\ncost_note_wake=%" PRId64 "\ncost_wake_latency=%" PRId64
                      "\ncost_newosproc=%" PRId64 "\ncost_osyield=%" PRId64 "\n",
                      cfg->seed, strategy_name(cfg, strat, sizeof strat), cfg->pct_steps, cfg->rt.gomaxprocs,
-                     rt_mutant_name(cfg->rt.mutant), cfg->check ? 1 : 0, cfg->stall_den, cfg->preempt_den,
+                     rt_mutant_name(cfg->rt.mutant), cfg->check ? 1 : 0, cfg->stall_den, cfg->preempt_den, cfg->jitter_ns,
                      cfg->vt_limit_ns, cfg->max_schedules, cfg->max_events, cfg->bounded_wait,
                      cfg->rt.max_stack_bytes, cfg->rt.stack_bytes, cfg->rt.work_quantum_ns, cfg->costs.atomic, cfg->costs.lock,
                      cfg->costs.unlock, cfg->costs.note_sleep, cfg->costs.note_wake, cfg->costs.wake_latency,
@@ -83,6 +83,7 @@ static bool set_key(sim_config *cfg, const char *k, const char *v) {
         {"procs", NULL, NULL, NULL, &cfg->rt.gomaxprocs},
         {"stall_rate", NULL, NULL, &cfg->stall_den, NULL},
         {"preempt_rate", NULL, NULL, &cfg->preempt_den, NULL},
+        {"jitter_ns", NULL, NULL, &cfg->jitter_ns, NULL},
         {"vt_limit_ns", &cfg->vt_limit_ns, NULL, NULL, NULL},
         {"max_schedules", NULL, &cfg->max_schedules, NULL, NULL},
         {"max_events", NULL, &cfg->max_events, NULL, NULL},

@@ -125,6 +125,8 @@ static void mutate_config(const campaign *c, uint64_t *rng, const scenario *sc, 
     cfg->preempt_den = preempts[(r >> 24) % 3];
     if ((r >> 32) % 2 == 0)
         cfg->rt.gomaxprocs = 1 + (int32_t)((r >> 40) % 8);   /* mutate GOMAXPROCS */
+    static const uint32_t jitters[] = {0, 0, 20, 200};
+    cfg->jitter_ns = jitters[(r >> 48) % 4];
     (void)sc;
 }
 
@@ -152,6 +154,8 @@ static void run_flags(const sim_config *cfg, char *buf, size_t len) {
                      "--check --seed %" PRIu64 " --strategy %s --stall-rate %u --preempt-rate %u "
                      "--vt-limit %" PRId64 "ns --max-schedules %" PRIu64,
                      cfg->seed, strat, cfg->stall_den, cfg->preempt_den, cfg->vt_limit_ns, cfg->max_schedules);
+    if (n > 0 && (size_t)n < len && cfg->jitter_ns > 0)
+        n += snprintf(buf + n, len - (size_t)n, " --jitter %uns", cfg->jitter_ns);
     if (n > 0 && (size_t)n < len && cfg->rt.gomaxprocs > 0)
         n += snprintf(buf + n, len - (size_t)n, " --procs %d", cfg->rt.gomaxprocs);
     if (n > 0 && (size_t)n < len && cfg->rt.mutant != MUT_NONE)
