@@ -15,6 +15,7 @@
 #include "sim/sim.h"
 #include "sim/tracefile.h"
 #include "fuzz/campaign/campaign.h"
+#include "replay/replay.h"
 #include "traces/capture.h"
 #include "traces/tools.h"
 
@@ -61,6 +62,7 @@ static void usage(FILE *out) {
             "  gen-go SCENARIO          write the equivalent Go program to stdout\n"
             "  campaign [flags]         bounded fuzzing campaign over the built-in scenarios (--seconds N)\n"
             "  sweep [flags]            digest of every built-in scenario under a fixed matrix\n"
+            "  replay TRACE [--at N]    re-run a trace file from its own sections, compare event by event\n"
             "  dump TRACE [flags]       print a trace file, one event per line\n"
             "  export TRACE --perfetto OUT.json | --html OUT.html\n"
             "  builtins                 list the built-in scenarios\n"
@@ -328,6 +330,8 @@ int main(int argc, char **argv) {
         return fz_cmd_campaign(argc - 2, argv + 2);
     if (strcmp(c, "sweep") == 0)
         return fz_cmd_sweep(argc - 2, argv + 2);
+    if (strcmp(c, "replay") == 0)
+        return rp_cmd_replay(argc - 1, argv + 1);
     if (strcmp(c, "dump") == 0)
         return tr_cmd_dump(argc - 1, argv + 1);
     if (strcmp(c, "export") == 0)

@@ -1,0 +1,153 @@
+/* replay/replay.c: see replay.h. */
+#include "replay.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/scenario.h"
+#include "sim/sim.h"
+#include "sim/tracefile.h"
+#include "traces/capture.h"
+#include "traces/tfile.h"
+
+/* Everything replay needs from a trace file. */
+typedef struct recorded {
+    scenario sc;
+    sim_config cfg;
+    tr_event *ev;
+    size_t n;
+    choice_record *choices;
+    size_t nchoices;
+} recorded;
+
+/* The recorded draws, in order (the CHOICE events: n, value, kind). */
+static bool collect_choices(recorded *r) {
+    r->choices = malloc((r->n + 1) * sizeof *r->choices);
+    if (r->choices == NULL)
+        return false;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->ev[i].kind == EV_CHOICE)
+            r->choices[r->nchoices++] = (choice_record){r->ev[i].a[2], r->ev[i].a[0], r->ev[i].a[1]};
+    return true;
+}
+
+static int load(const char *path, recorded *r) {
+    tr_error err = {0};
+    tr_reader *rd = tr_reader_open_path(path, TR_READ_STRICT, &err);
+    if (rd == NULL) {
+        fprintf(stderr, "gmpsim replay: %s: %s\n", path, err.msg);
+        return tr_err_exit_code(err.cls);
+    }
+    size_t tlen = 0, clen = 0;
+    const char *text = tr_reader_section(rd, TR_SEC_SCENARIO_TEXT, &tlen);
+    const char *conf = tr_reader_section(rd, TR_SEC_CONFIG, &clen);
+    sc_error serr = {0};
+    char why[160] = "";
+    int rc = EXIT_OK;
+    if (text == NULL || conf == NULL) {
+        fprintf(stderr, "gmpsim replay: %s: no scenario or configuration section (not written by gmpsim run)\n", path);
+        rc = EXIT_TRACE_REJECTED;
+    } else if (!sc_parse(text, tlen, &r->sc, &serr)) {
+        fprintf(stderr, "gmpsim replay: %s: the recorded scenario does not parse: %u:%u: %s\n", path, serr.line,
+                serr.col, serr.msg);
+        rc = EXIT_TRACE_REJECTED;
+    } else if (!sim_config_parse(conf, clen, &r->cfg, why, sizeof why)) {
+        fprintf(stderr, "gmpsim replay: %s: %s\n", path, why);
+        rc = EXIT_TRACE_REJECTED;
+    } else if (tr_reader_load(rd, &r->ev, &r->n, TR_FILE_EVENTS_MAX, &err) != TR_OK) {
+        fprintf(stderr, "gmpsim replay: %s: %s\n", path, err.msg);
+        rc = tr_err_exit_code(err.cls);
+    } else if (!collect_choices(r)) {
+        rc = EXIT_IO;
+    }
+    tr_reader_close(rd);
+    return rc;
+}
+
+/* --at N: stop the re-run after event N and print the state there. */
+typedef struct stop_at {
+    uint64_t seq;
+} stop_at;
+
+static void stop_hook(void *ctx, uint64_t seq, const tr_event *e) {
+    const stop_at *s = ctx;
+    if (seq != s->seq)
+        return;
+    static char state[1 << 16];
+    char line[256];
+    tr_format(line, sizeof line, seq, e);
+    sim_dump_state(state, sizeof state);
+    printf("state after %s\n%s", line, state);
+    sim_stop(OUT_OK, "replay stopped at the requested event");
+}
+
+static int compare(const recorded *r, const tr_capture *got, uint64_t digest) {
+    size_t i = 0, n = r->n < got->n ? r->n : got->n;
+    while (i < n && memcmp(&r->ev[i], &got->ev[i], sizeof(tr_event)) == 0)
+        i++;
+    if (i == r->n && i == got->n) {
+        printf("identical: %zu events, digest %016" PRIx64 "\n", i, digest);
+        return EXIT_OK;
+    }
+    char a[256] = "(end of the recorded run)", b[256] = "(end of the re-run)";
+    if (i < r->n)
+        tr_format(a, sizeof a, i, &r->ev[i]);
+    if (i < got->n)
+        tr_format(b, sizeof b, i, &got->ev[i]);
+    printf("diverged at event %zu\n  recorded: %s\n  re-run:   %s\n", i, a, b);
+    return EXIT_DIVERGED;
+}
+
+int rp_cmd_replay(int argc, char **argv) {
+    const char *path = NULL;
+    bool seed_only = false, at = false;
+    stop_at stop = {0};
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--seed-only") == 0)
+            seed_only = true;
+        else if (strcmp(argv[i], "--at") == 0 && i + 1 < argc) {
+            at = true;
+            stop.seq = strtoull(argv[++i], NULL, 10);
+        } else if (path == NULL && argv[i][0] != '-')
+            path = argv[i];
+        else {
+            fprintf(stderr, "usage: gmpsim replay TRACE [--at N] [--seed-only]\n");
+            return EXIT_USAGE;
+        }
+    }
+    if (path == NULL) {
+        fprintf(stderr, "usage: gmpsim replay TRACE [--at N] [--seed-only]\n");
+        return EXIT_USAGE;
+    }
+    static recorded r;
+    memset(&r, 0, sizeof r);
+    int rc = load(path, &r);
+    if (rc == EXIT_OK) {
+        sim_config cfg = r.cfg;
+        if (!seed_only) {
+            cfg.replay = r.choices;
+            cfg.nreplay = r.nchoices;
+        }
+        tr_capture got = {0};
+        cfg.sinks[cfg.nsinks++] = tr_capture_sink(&got);
+        if (at) {
+            cfg.hook = stop_hook;
+            cfg.hook_ctx = &stop;
+        }
+        sim_result res;
+        sim_run(&r.sc, &cfg, &res);
+        if (!at)
+            rc = compare(&r, &got, res.digest);
+        else if (stop.seq >= got.n)
+            printf("the re-run ended after %zu events, before event %" PRIu64 "\n", got.n, stop.seq), rc = EXIT_USAGE;
+        if (!at && res.replay_diverged)
+            printf("  (the re-run asked for a different draw at choice %" PRIu64 ")\n", res.replay_diverged_at);
+        sim_result_free(&res);
+        tr_capture_free(&got);
+    }
+    free(r.ev);
+    free(r.choices);
+    return rc;
+}
