@@ -90,6 +90,29 @@ static inline void sb_close(scenario *sc) {
     sc->ops[i].nchild = sc->nops - sc->ops[i].child;
 }
 
+/* body NAME { [KIND A N;] mark LABEL; done WG }  (kind < 0: no first op) */
+static inline int sb_marker(scenario *sc, const char *name, int kind, int a, int64_t n, const char *label, int wg) {
+    int b = sb_body(sc, name);
+    if (kind >= 0)
+        sb_op(sc, kind, a, n);
+    sb_mark(sc, label);
+    sb_op(sc, OP_WGDONE, wg, 0);
+    sb_end_body(sc);
+    return b;
+}
+
+/* main { add WG n; go bodies[0] ... go bodies[n-1]; wait WG [; mark AFTER] } */
+static inline void sb_main_spawn_wait(scenario *sc, int wg, const int *bodies, int n, const char *after) {
+    sb_main(sc);
+    sb_op(sc, OP_WGADD, wg, n);
+    for (int i = 0; i < n; i++)
+        sb_op(sc, OP_GO, bodies[i], 1);
+    sb_op(sc, OP_WGWAIT, wg, 0);
+    if (after != NULL)
+        sb_mark(sc, after);
+    sb_end_body(sc);
+}
+
 static inline void sb_event(scenario *sc, int64_t at_ns, int procs) {
     sc->events[sc->nevents++] = (sc_event){.at_ns = at_ns, .kind = EVT_GOMAXPROCS, .arg = procs};
 }

@@ -47,21 +47,12 @@ static void build_spawn_n_then_block(int n) {
     int wg = sb_wg(&sc, "wg");
     int bodies[16];
     for (int i = 0; i < n; i++) {
-        char name[8];
+        char name[8], label[8];
         snprintf(name, sizeof name, "b%d", i);
-        bodies[i] = sb_body(&sc, name);
-        snprintf(name, sizeof name, "%d", i);
-        sb_mark(&sc, name);
-        sb_op(&sc, OP_WGDONE, wg, 0);
-        sb_end_body(&sc);
+        snprintf(label, sizeof label, "%d", i);
+        bodies[i] = sb_marker(&sc, name, -1, 0, 0, label, wg);
     }
-    sb_main(&sc);
-    sb_op(&sc, OP_WGADD, wg, n);
-    for (int i = 0; i < n; i++)
-        sb_op(&sc, OP_GO, bodies[i], 1);
-    sb_op(&sc, OP_WGWAIT, wg, 0);
-    sb_mark(&sc, "done");
-    sb_end_body(&sc);
+    sb_main_spawn_wait(&sc, wg, bodies, n, "done");
 }
 
 static void spawn_ten_then_block_runs_runnext_first(void) {
@@ -147,11 +138,7 @@ static void close_readies_waiters_in_reverse(void) {
     for (int i = 0; i < 3; i++) {
         char name[8];
         snprintf(name, sizeof name, "r%d", i);
-        r[i] = sb_body(&sc, name);
-        sb_op(&sc, OP_RECV, c, 0);
-        sb_mark(&sc, name);
-        sb_op(&sc, OP_WGDONE, wg, 0);
-        sb_end_body(&sc);
+        r[i] = sb_marker(&sc, name, OP_RECV, c, 0, name, wg);
     }
     sb_main(&sc);
     sb_op(&sc, OP_WGADD, wg, 3);
@@ -192,18 +179,9 @@ static void sleeps_wake_in_deadline_order(void) {
     for (int i = 0; i < 3; i++) {
         char name[8];
         snprintf(name, sizeof name, "s%d", (int)ms[i]);
-        b[i] = sb_body(&sc, name);
-        sb_op(&sc, OP_SLEEP, 0, ms[i] * 1000000);
-        sb_mark(&sc, name);
-        sb_op(&sc, OP_WGDONE, wg, 0);
-        sb_end_body(&sc);
+        b[i] = sb_marker(&sc, name, OP_SLEEP, 0, ms[i] * 1000000, name, wg);
     }
-    sb_main(&sc);
-    sb_op(&sc, OP_WGADD, wg, 3);
-    for (int i = 0; i < 3; i++)
-        sb_op(&sc, OP_GO, b[i], 1);
-    sb_op(&sc, OP_WGWAIT, wg, 0);
-    sb_end_body(&sc);
+    sb_main_spawn_wait(&sc, wg, b, 3, NULL);
     sim_config cfg = base_cfg();
     sim_result res;
     capture cap = {0};
@@ -222,21 +200,11 @@ static void sleeps_wake_in_deadline_order(void) {
 static void sysmon_retakes_p_from_long_syscall(void) {
     sb_begin(&sc, 1);
     int wg = sb_wg(&sc, "wg");
-    int s = sb_body(&sc, "sys");
-    sb_op(&sc, OP_SYSCALL, 0, 5000000);
-    sb_mark(&sc, "sys_done");
-    sb_op(&sc, OP_WGDONE, wg, 0);
-    sb_end_body(&sc);
-    int o = sb_body(&sc, "other");
-    sb_mark(&sc, "other");
-    sb_op(&sc, OP_WGDONE, wg, 0);
-    sb_end_body(&sc);
-    sb_main(&sc);
-    sb_op(&sc, OP_WGADD, wg, 2);
-    sb_op(&sc, OP_GO, o, 1);
-    sb_op(&sc, OP_GO, s, 1);
-    sb_op(&sc, OP_WGWAIT, wg, 0);
-    sb_end_body(&sc);
+    int bodies[2] = {
+        sb_marker(&sc, "other", -1, 0, 0, "other", wg),
+        sb_marker(&sc, "sys", OP_SYSCALL, 0, 5000000, "sys_done", wg),
+    };
+    sb_main_spawn_wait(&sc, wg, bodies, 2, NULL);
     sim_config cfg = base_cfg();
     sim_result res;
     capture cap = {0};
@@ -257,22 +225,11 @@ static void sysmon_retakes_p_from_long_syscall(void) {
 static void sysmon_preempts_long_running_g(void) {
     sb_begin(&sc, 1);
     int wg = sb_wg(&sc, "wg");
-    int a = sb_body(&sc, "a");
-    sb_op(&sc, OP_WORK, 0, 30000000);
-    sb_mark(&sc, "a");
-    sb_op(&sc, OP_WGDONE, wg, 0);
-    sb_end_body(&sc);
-    int b = sb_body(&sc, "b");
-    sb_op(&sc, OP_WORK, 0, 30000000);
-    sb_mark(&sc, "b");
-    sb_op(&sc, OP_WGDONE, wg, 0);
-    sb_end_body(&sc);
-    sb_main(&sc);
-    sb_op(&sc, OP_WGADD, wg, 2);
-    sb_op(&sc, OP_GO, a, 1);
-    sb_op(&sc, OP_GO, b, 1);
-    sb_op(&sc, OP_WGWAIT, wg, 0);
-    sb_end_body(&sc);
+    int bodies[2] = {
+        sb_marker(&sc, "a", OP_WORK, 0, 30000000, "a", wg),
+        sb_marker(&sc, "b", OP_WORK, 0, 30000000, "b", wg),
+    };
+    sb_main_spawn_wait(&sc, wg, bodies, 2, NULL);
     sim_config cfg = base_cfg();
     sim_result res;
     capture cap = {0};

@@ -182,15 +182,20 @@ static void virtual_time_budget_ends_a_livelock_as_hang(void) {
     sim_result_free(&r);
 }
 
-static void goroutine_limit_is_a_resource_outcome(void) {
+/* main starts n goroutines that block forever in a receive. */
+static void build_blockers(int n) {
     sb_begin(&sc, 1);
     int c = sb_chan(&sc, "c", 0);
     int blk = sb_body(&sc, "blk");
     sb_op(&sc, OP_RECV, c, 0);
     sb_end_body(&sc);
     sb_main(&sc);
-    sb_op(&sc, OP_GO, blk, 200);
+    sb_op(&sc, OP_GO, blk, n);
     sb_end_body(&sc);
+}
+
+static void goroutine_limit_is_a_resource_outcome(void) {
+    build_blockers(200);
     sim_config cfg;
     sim_config_default(&cfg);
     cfg.rt.max_gs = 100;
@@ -201,14 +206,7 @@ static void goroutine_limit_is_a_resource_outcome(void) {
 }
 
 static void stack_memory_limit_is_a_resource_outcome(void) {
-    sb_begin(&sc, 1);
-    int c = sb_chan(&sc, "c", 0);
-    int blk = sb_body(&sc, "blk");
-    sb_op(&sc, OP_RECV, c, 0);
-    sb_end_body(&sc);
-    sb_main(&sc);
-    sb_op(&sc, OP_GO, blk, 50);
-    sb_end_body(&sc);
+    build_blockers(50);
     sim_config cfg;
     sim_config_default(&cfg);
     cfg.rt.max_stack_bytes = 20 * cfg.rt.stack_bytes + 4 * cfg.rt.g0_stack_bytes;
