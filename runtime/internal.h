@@ -94,7 +94,6 @@ int64_t pidleput(p *pp, int64_t now);
 p *pidleget(int64_t now);
 void mput(m *mp);
 m *mget(void);
-void injectglist(gList *glist);
 void resetspinning_(void);
 void mspinning_(void);
 void mstart(void);

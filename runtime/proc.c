@@ -1035,9 +1035,6 @@ p *pidleget(int64_t now) {
     return pp;
 }
 
-/* Inject a list of runnable Gs (from netpoll; unused: no network). */
-void injectglist(gList *glist) { (void)glist; }
-
 void proc_reset(void) {
     allgcap = 0;
     stack_bytes_total = 0;

@@ -6,7 +6,7 @@
 static const char *const kind_names[CH__COUNT] = {
     [CH_TIE] = "tie",         [CH_STALL] = "stall",         [CH_STALL_LEN] = "stall_len",
     [CH_PREEMPT] = "preempt", [CH_FASTRAND] = "fastrand",   [CH_PRIO] = "prio",
-    [CH_PCT_CHANGE] = "pct_change", [CH_RR] = "rr",         [CH_JITTER] = "jitter",
+    [CH_PCT_CHANGE] = "pct_change", [CH_JITTER] = "jitter",
     [CH_TIMING] = "timing",
 };
 

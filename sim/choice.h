@@ -34,7 +34,6 @@ enum choice_kind {
     CH_FASTRAND,     /* the runtime's fastrand() */
     CH_PRIO,         /* PCT: a new thread's priority */
     CH_PCT_CHANGE,   /* PCT: a priority change point (step index) */
-    CH_RR,           /* round robin: never drawn, kept for the record */
     CH_JITTER,       /* extra virtual ns added to a step */
     CH_TIMING,       /* an OS-timing outcome the runtime models (plat_timing) */
     CH__COUNT
