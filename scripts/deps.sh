@@ -24,7 +24,7 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   echo "gmpsim: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >&2
-  apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+  apt-get install -y -q "${missing[@]}" >&2
 fi
 
 # Each goroutine stack is two kernel mappings (guard page + body); Debian's

@@ -7,6 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
-cmake --preset default >/dev/null
-cmake --build --preset default -j"$(nproc)" --target gmpsim
+log=$(mktemp)
+echo "gmpsim: building (log: $log)" >&2
+if ! { cmake --preset default && cmake --build --preset default -j"$(nproc)" --target gmpsim; } >"$log" 2>&1; then
+  tail -30 "$log" >&2
+  exit 1
+fi
 exec build/default/cmd/gmpsim campaign "$@"
