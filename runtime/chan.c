@@ -15,13 +15,16 @@ static uint32_t capchans;
 
 /* ---- sudogs (run-owned, recycled through a free list) ---- */
 static sudog *sudogfree;
+uint32_t rt_nsudogs;   /* ever allocated; owned by the running sim thread */
 
 sudog *acquireSudog(void) {
     sudog *s = sudogfree;
     if (s != NULL)
         sudogfree = s->next;
-    else
+    else {
         s = plat_alloc(sizeof(sudog));
+        rt_nsudogs++;
+    }
     *s = (sudog){0};
     return s;
 }
@@ -526,4 +529,5 @@ void chan_reset(void) {
     allchans = NULL;
     nallchans = capchans = 0;
     sudogfree = NULL;
+    rt_nsudogs = 0;
 }

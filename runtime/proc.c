@@ -39,6 +39,7 @@ uint32_t timerpMask[_MaxGomaxprocs / 32];
 static void mstart1(void);
 static void mcommoninit(m *mp, int64_t id);
 static g *findrunnable(bool *inheritTime, uint32_t *src);
+static void handoffp_locked(p *pp);
 static int64_t mReserveID(void);
 
 /* ---- tracing ---- */
@@ -488,21 +489,80 @@ static int64_t checkTimersNoP(int32_t nallp, int64_t pollUntil) {
     return pollUntil;
 }
 
+/* ---- Go 1.19's lost-wakeup windows (checking bookkeeping only) ----
+ *
+ * An M that idles a P without spinning relies on a spinner to find work
+ * queued elsewhere.  Go 1.19 breaks that reliance in three windows, all
+ * closed by Go 1.21 (sched.needspinning, pidlegetSpinning, and a wakep
+ * that takes sched.lock):
+ *  - phantom credit: the M declines because 2*nmspinning >= busy Ps, but
+ *    part of nmspinning is wakep's credit for an M still in startm; if
+ *    that startm then finds no idle P, it drops the credit and nobody
+ *    spins;
+ *  - unchecked idler: while the M (findrunnable, or handoffp) is between
+ *    its decision and pidleput, the last spinner finds work and calls
+ *    wakep, which sees npidle == 0 and wakes nobody.
+ *  - unrechecked global queue: see withdraw_global_promises.
+ * Either way work queued under Go's wakeup promise can sit beside an idle
+ * P, so Go 1.19 does not keep the promise for work queued at that moment:
+ * withdraw it.  None of this reads a yield point or changes a schedule;
+ * --strict-work still reports the gap (docs/invariants.md). */
+static uint32_t unchecked_idlers;   /* Ms in the window; owned by the running sim thread */
+
+static void withdraw_wake_promises(void) {
+    for (uint32_t i = 0; i < allglen; i++)
+        if (allgs[i]->fresh)
+            allgs[i]->wake_promised = false;
+}
+
+static void void_phantom_promises(void) {
+    uint32_t spinning = 0;
+    for (const m *mp = allm; mp != NULL; mp = mp->alllink)
+        spinning += mp->spinning;
+    if (RT_LOAD(&sched.nmspinning, __ATOMIC_RELAXED) > spinning)
+        withdraw_wake_promises();
+}
+
+/* The third window: a spinner drops nmspinning after its last look at
+ * the global queue and rechecks only the local run queues (Go 1.21
+ * rechecks the global queue too).  Work that reached the global queue in
+ * between saw a spinner and woke nobody.  Called once nmspinning is down. */
+static void withdraw_global_promises(void) {
+    g *gp = sched.runq.head;
+    for (int32_t n = 0; gp != NULL && n < sched.runqsize; n++, gp = gp->schedlink)
+        gp->wake_promised = false;
+}
+
+static void unchecked_idle_begin(void) {
+    if (rt_xfer_on)
+        unchecked_idlers++;
+}
+
+static void unchecked_idle_end(void) {
+    if (rt_xfer_on && unchecked_idlers > 0)
+        unchecked_idlers--;
+}
+
 /* The idle path of findrunnable: give up the P, recheck, and block in
  * netpoll (waiting for the next timer) or in stopm.  Returns true if the
  * M should start over at the top of findrunnable. */
 static g *findrunnable_idle(p *pp, int64_t now, int64_t pollUntil, bool *retry, uint32_t *src) {
     m *mp = getg()->m;
     int32_t nallp = allplen;   /* snapshot, as Go's allpSnapshot */
+    bool unchecked = !mp->spinning;   /* findrunnable began the window */
     *retry = true;
     lock(&sched.lock);
     if (sched.gcwaiting != 0) {
         unlock(&sched.lock);
+        if (unchecked)
+            unchecked_idle_end();
         return NULL;
     }
     if (sched.runqsize != 0) {
         g *gp = globrunqget(pp, 0);
         unlock(&sched.lock);
+        if (unchecked)
+            unchecked_idle_end();
         *retry = false;
         *src = SRC_GLOBAL_LAST;
         return gp;
@@ -511,6 +571,8 @@ static g *findrunnable_idle(p *pp, int64_t now, int64_t pollUntil, bool *retry, 
         throw("findrunnable: wrong p");
     now = pidleput(pp, now);
     unlock(&sched.lock);
+    if (unchecked)
+        unchecked_idle_end();
 
     /* Drop nmspinning first, then look at every source again, so work
      * submitted concurrently is seen either by us or by its submitter's
@@ -521,6 +583,8 @@ static g *findrunnable_idle(p *pp, int64_t now, int64_t pollUntil, bool *retry, 
         uint32_t nm = atomic_Xadd(&sched.nmspinning, -1);
         if ((int32_t)nm < 0)
             throw("findrunnable: negative nmspinning");
+        if (rt_xfer_on)
+            withdraw_global_promises();
         TRACE(SPINNING, 0, nm, 0);
         if (!MUTANT(SPIN_NO_RECHECK)) {
             p *p2 = checkRunqsNoP(nallp);
@@ -614,8 +678,11 @@ static g *findrunnable(bool *inheritTime, uint32_t *src) {
         }
         /* Spin and steal, but keep spinning Ms to at most half the busy Ps. */
         uint32_t procs = (uint32_t)gomaxprocs;
+        if (!mp->spinning)
+            unchecked_idle_begin();   /* ends if this M spins, else at pidleput */
         if (mp->spinning || 2 * atomic_Load(&sched.nmspinning) < procs - atomic_Load(&sched.npidle)) {
             if (!mp->spinning) {
+                unchecked_idle_end();
                 /* Count first, then set the M-local flag (Go sets the flag
                  * first; only this M reads it, so the order is invisible to
                  * the scheduler, and nmspinning >= spinning Ms holds at
@@ -633,6 +700,8 @@ static g *findrunnable(bool *inheritTime, uint32_t *src) {
                 continue;
             if (w != 0 && (pollUntil == 0 || w < pollUntil))
                 pollUntil = w;
+        } else if (rt_xfer_on) {
+            void_phantom_promises();
         }
         bool retry;
         gp = findrunnable_idle(pp, now, pollUntil, &retry, src);
@@ -923,12 +992,21 @@ void handoffp(p *pp) {
         return;
     }
     /* No local work: start a spinning M only if nobody spins or idles. */
+    unchecked_idle_begin();
     if (atomic_Load(&sched.nmspinning) + atomic_Load(&sched.npidle) == 0 &&
         atomic_Cas(&sched.nmspinning, 0, 1)) {
+        unchecked_idle_end();
         TRACE(HANDOFFP, pp->id, 2, 0);
         startm(pp, true);
         return;
     }
+    if (rt_xfer_on)
+        void_phantom_promises();
+    handoffp_locked(pp);
+}
+
+/* handoffp, once it has decided not to start a spinning M. */
+static void handoffp_locked(p *pp) {
     lock(&sched.lock);
     if (sched.gcwaiting != 0) {
         pp->status = _Pgcstop;
@@ -936,11 +1014,13 @@ void handoffp(p *pp) {
         if (sched.stopwait == 0)
             plat_notewakeup(&sched.stopnote);
         unlock(&sched.lock);
+        unchecked_idle_end();
         TRACE(HANDOFFP, pp->id, 3, 0);
         return;
     }
     if (sched.runqsize != 0) {
         unlock(&sched.lock);
+        unchecked_idle_end();
         TRACE(HANDOFFP, pp->id, 1, 0);
         startm(pp, false);
         return;
@@ -949,6 +1029,7 @@ void handoffp(p *pp) {
      * wait for timers. */
     if (sched.npidle == (uint32_t)(gomaxprocs - 1) && atomic_Load64(&sched.lastpoll) != 0) {
         unlock(&sched.lock);
+        unchecked_idle_end();
         TRACE(HANDOFFP, pp->id, 1, 0);
         startm(pp, false);
         return;
@@ -956,6 +1037,7 @@ void handoffp(p *pp) {
     int64_t when = nobarrierWakeTime(pp);
     pidleput(pp, 0);
     unlock(&sched.lock);
+    unchecked_idle_end();
     TRACE(HANDOFFP, pp->id, 0, 0);
     if (when != 0)
         wakeNetPoller(when);
@@ -963,8 +1045,11 @@ void handoffp(p *pp) {
 
 /* Try to put one more P to work: called when a G becomes runnable. */
 void wakep(void) {
-    if (atomic_Load(&sched.npidle) == 0)
+    if (atomic_Load(&sched.npidle) == 0) {
+        if (rt_xfer_on && unchecked_idlers > 0)
+            withdraw_wake_promises();
         return;
+    }
     /* Be conservative: at most one M spins up at a time. */
     if (atomic_Load(&sched.nmspinning) != 0 || !atomic_Cas(&sched.nmspinning, 0, 1))
         return;
@@ -1039,6 +1124,7 @@ void proc_reset(void) {
     allgcap = 0;
     stack_bytes_total = 0;
     the_main = (mainarg){0};
+    unchecked_idlers = 0;
 }
 
 /* ---- the goexit hook for asm/ ---- */

@@ -152,6 +152,9 @@ const char *rt_waitreason_name(uint32_t r);
 /* Every semaphore of the run, for the checker (Gs waiting on them). */
 extern rt_sema **rt_semas;
 extern uint32_t rt_nsemas;
+/* Sudogs allocated this run: bounds any wait queue's length (a select
+ * with duplicate channels queues one G several times on one channel). */
+extern uint32_t rt_nsudogs;
 extern const rt_config *rt_cfg;
 extern bool rt_xfer_on;          /* track in-hand Gs (set by checkers before boot) */
 

@@ -197,7 +197,7 @@ typedef struct gcount {
 
 static void count_sudogs(gcount *c, const sudog *first, uint8_t *seen) {
     uint32_t guard = 0;
-    for (const sudog *s = first; s != NULL && guard++ <= allglen + 1; s = s->next) {
+    for (const sudog *s = first; s != NULL && guard++ <= rt_nsudogs; s = s->next) {
         const g *gp = s->g;
         if (gp == NULL)
             continue;
@@ -297,7 +297,9 @@ static void check_conservation(void) {
                      "G%ld (%s, %s) is %s but found in runq=%u xfer=%u curg=%u wait=%u free=%u",
                      (long)gp->goid, rt_gstatus_name(gp->atomicstatus), rt_waitreason_name(gp->waitreason),
                      bad, k->runq, k->xfer, k->curg, k->wait, k->freel);
-        if (gp->atomicstatus != _Gdead && gp->atomicstatus != _Gidle)
+        /* newproc1 makes a fresh G _Grunnable before it draws the goid
+         * (as Go does), so goid 0 is "not yet numbered", not a duplicate. */
+        if (gp->atomicstatus != _Gdead && gp->atomicstatus != _Gidle && gp->goid != 0)
             ids[nids++] = gp->goid;
     }
     int id = INV_CONSERVATION;
