@@ -63,6 +63,13 @@ static inline void note_submission(g *gp) {
         gp->wake_promised = RT_LOAD(&sched.npidle, __ATOMIC_RELAXED) > 0;
 }
 
+/* nmspinning + npidle > 0, reading them in that order: each read is a
+ * yield point, and C leaves the order of a sum's operands open. */
+static inline bool someone_can_take_work(void) {
+    uint32_t nm = atomic_Load(&sched.nmspinning);
+    return nm + atomic_Load(&sched.npidle) > 0;
+}
+
 /* ---- g status ---- */
 static inline uint32_t readgstatus(const g *gp) { return RT_LOAD(&gp->atomicstatus, __ATOMIC_SEQ_CST); }
 void casgstatus(g *gp, uint32_t oldval, uint32_t newval);

@@ -515,12 +515,14 @@ static void withdraw_wake_promises(void) {
             allgs[i]->wake_promised = false;
 }
 
-static void void_phantom_promises(void) {
+/* Does nm, just read from sched.nmspinning, count Ms that do not spin? */
+static bool phantom_credit(uint32_t nm) {
+    if (!rt_xfer_on)
+        return false;
     uint32_t spinning = 0;
     for (const m *mp = allm; mp != NULL; mp = mp->alllink)
         spinning += mp->spinning;
-    if (RT_LOAD(&sched.nmspinning, __ATOMIC_RELAXED) > spinning)
-        withdraw_wake_promises();
+    return nm > spinning;
 }
 
 /* The third window: a spinner drops nmspinning after its last look at
@@ -678,9 +680,14 @@ static g *findrunnable(bool *inheritTime, uint32_t *src) {
         }
         /* Spin and steal, but keep spinning Ms to at most half the busy Ps. */
         uint32_t procs = (uint32_t)gomaxprocs;
-        if (!mp->spinning)
+        bool spin = mp->spinning, phantom = false;
+        if (!spin) {
             unchecked_idle_begin();   /* ends if this M spins, else at pidleput */
-        if (mp->spinning || 2 * atomic_Load(&sched.nmspinning) < procs - atomic_Load(&sched.npidle)) {
+            uint32_t nm = atomic_Load(&sched.nmspinning);
+            phantom = phantom_credit(nm);
+            spin = 2 * nm < procs - atomic_Load(&sched.npidle);
+        }
+        if (spin) {
             if (!mp->spinning) {
                 unchecked_idle_end();
                 /* Count first, then set the M-local flag (Go sets the flag
@@ -700,8 +707,8 @@ static g *findrunnable(bool *inheritTime, uint32_t *src) {
                 continue;
             if (w != 0 && (pollUntil == 0 || w < pollUntil))
                 pollUntil = w;
-        } else if (rt_xfer_on) {
-            void_phantom_promises();
+        } else if (phantom) {
+            withdraw_wake_promises();
         }
         bool retry;
         gp = findrunnable_idle(pp, now, pollUntil, &retry, src);
@@ -993,15 +1000,16 @@ void handoffp(p *pp) {
     }
     /* No local work: start a spinning M only if nobody spins or idles. */
     unchecked_idle_begin();
-    if (atomic_Load(&sched.nmspinning) + atomic_Load(&sched.npidle) == 0 &&
-        atomic_Cas(&sched.nmspinning, 0, 1)) {
+    uint32_t nm = atomic_Load(&sched.nmspinning);
+    bool phantom = phantom_credit(nm);
+    if (nm + atomic_Load(&sched.npidle) == 0 && atomic_Cas(&sched.nmspinning, 0, 1)) {
         unchecked_idle_end();
         TRACE(HANDOFFP, pp->id, 2, 0);
         startm(pp, true);
         return;
     }
-    if (rt_xfer_on)
-        void_phantom_promises();
+    if (phantom)
+        withdraw_wake_promises();
     handoffp_locked(pp);
 }
 

@@ -137,8 +137,10 @@ void rt_mutex_init(rt_mutex *mu) {
 /* sync_runtime_canSpin: spin only a few times, only on a multicore machine
  * with another running P, and only while our local run queue is empty. */
 static bool canSpin(int i) {
-    if (i >= ACTIVE_SPIN || ncpu <= 1 ||
-        gomaxprocs <= (int32_t)(atomic_Load(&sched.npidle) + atomic_Load(&sched.nmspinning)) + 1)
+    if (i >= ACTIVE_SPIN || ncpu <= 1)
+        return false;
+    uint32_t npidle = atomic_Load(&sched.npidle);   /* two yield points: keep them in order */
+    if (gomaxprocs <= (int32_t)(npidle + atomic_Load(&sched.nmspinning)) + 1)
         return false;
     return runqempty(getg()->m->p);
 }

@@ -79,8 +79,7 @@ static uint32_t retake(int64_t now) {
             }
             /* Leave it if it has no work, someone else can take the work,
              * and the syscall is younger than 10ms. */
-            if (runqempty(pp) && atomic_Load(&sched.nmspinning) + atomic_Load(&sched.npidle) > 0 &&
-                pd->syscallwhen + 10 * 1000 * 1000 > now)
+            if (runqempty(pp) && someone_can_take_work() && pd->syscallwhen + 10 * 1000 * 1000 > now)
                 continue;
             /* Count one more running M while the P changes hands, or the
              * M in the syscall could exit it, park, and make checkdead see

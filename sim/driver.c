@@ -2,6 +2,7 @@
  * sim/driver.c: simulated threads on one host thread, the virtual clock,
  * the ready heap, notes and locks, choices, and the life of a run.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -303,14 +304,37 @@ static void run_checks(void *unused) {
     check_run_all();
 }
 
+void sim_note_progress(void) {
+    simw.progress_vt = simw.cur->vt;
+    simw.progress_sched = sched.nschedule;
+}
+
+/* A budget ran out.  It is a hang if no scenario op completed during the
+ * last tenth of the virtual time or schedule budget; otherwise the run
+ * was merely long (random scenarios under heavy OS stalls can be). */
+static void end_over_budget(const char *budget) {
+    int64_t idle_vt = simw.cur->vt - simw.progress_vt;
+    uint64_t idle_sched = sched.nschedule - simw.progress_sched;
+    bool stuck = idle_vt > simw.vt_limit / 10 || idle_sched > simw.max_schedules / 10;
+    char msg[160];
+    if (stuck) {
+        snprintf(msg, sizeof msg, "%s budget exceeded: no goroutine finished an op in the last %" PRId64
+                 " ns, %" PRIu64 " schedules (hang or livelock)", budget, idle_vt, idle_sched);
+        sim_end(OUT_HANG, msg);
+    }
+    snprintf(msg, sizeof msg, "%s budget exceeded while goroutines still make progress (a long run, not a hang)",
+             budget);
+    sim_end(OUT_BUDGET, msg);
+}
+
 static void housekeeping(void) {
     sim_thread *cur = simw.cur;
     if (cur->vt >= simw.vt_limit)
-        sim_end(OUT_HANG, "virtual time budget exceeded (hang or livelock)");
+        end_over_budget("virtual time");
     if (sched.nschedule > simw.max_schedules)
-        sim_end(OUT_HANG, "schedule budget exceeded (hang or livelock)");
+        end_over_budget("schedule");
     if (simw.max_events != 0 && tr_seq(&simw.tr) > simw.max_events)
-        sim_end(OUT_HANG, "event budget exceeded");
+        end_over_budget("event");
     if (simw.check_pending) {
         simw.check_pending = false;
         sim_on_service(run_checks, NULL);

@@ -90,6 +90,8 @@ typedef struct sim_world {
     bool outcome_pending_deadlock;   /* checkdead fired; verify before reporting */
     uint64_t checks;
     uint64_t bounded_wait;
+    int64_t progress_vt;       /* when a scenario op last completed (sim_note_progress) */
+    uint64_t progress_sched;   /* sched.nschedule at that moment */
 
     /* the end of the run */
     void *host_sp;             /* the host context that called sim_run */
@@ -128,6 +130,8 @@ void sim_arena_release(void);
 sim_thread *sim_new_thread(m *mp);
 void sim_on_service(void (*fn)(void *), void *arg);
 _Noreturn void sim_end(int outcome, const char *msg);
+/* A scenario op just completed: the run is making progress (budgets). */
+void sim_note_progress(void);
 
 /* invariant checking (check.c) */
 void check_run_all(void);

@@ -114,6 +114,7 @@ static void run_range(uint32_t start, uint32_t len, int depth) {
     for (uint32_t i = start; i < end; i += 1 + cur_sc->ops[i].nchild) {
         rt_safepoint();
         run_op(&cur_sc->ops[i], depth);
+        sim_note_progress();
     }
 }
 

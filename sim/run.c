@@ -15,13 +15,13 @@
 static const char *const outcome_names[OUT__COUNT] = {
     [OUT_OK] = "ok",           [OUT_DEADLOCK] = "deadlock", [OUT_INVARIANT] = "invariant",
     [OUT_HANG] = "hang",       [OUT_RESOURCE] = "resource", [OUT_PANIC] = "panic",
-    [OUT_REJECTED] = "rejected",
+    [OUT_REJECTED] = "rejected", [OUT_BUDGET] = "budget",
 };
 
 static const int outcome_codes[OUT__COUNT] = {
     [OUT_OK] = EXIT_OK,         [OUT_DEADLOCK] = EXIT_DEADLOCK, [OUT_INVARIANT] = EXIT_INVARIANT,
     [OUT_HANG] = EXIT_HANG,     [OUT_RESOURCE] = EXIT_RESOURCE, [OUT_PANIC] = EXIT_PANIC,
-    [OUT_REJECTED] = EXIT_REJECTED,
+    [OUT_REJECTED] = EXIT_REJECTED, [OUT_BUDGET] = EXIT_HANG,
 };
 
 const char *sim_outcome_name(int o) { return o >= 0 && o < OUT__COUNT ? outcome_names[o] : "?"; }

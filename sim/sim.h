@@ -25,10 +25,11 @@ enum sim_outcome {
     OUT_OK = 0,          /* exit 0: main returned or the program exited */
     OUT_DEADLOCK,        /* exit 2: "all goroutines are asleep - deadlock!" */
     OUT_INVARIANT,       /* exit 3: an invariant was violated (or the runtime threw) */
-    OUT_HANG,            /* exit 4: hang, livelock, or a step/time budget exceeded */
+    OUT_HANG,            /* exit 4: every M blocked for good, or a budget ran out with no recent progress */
     OUT_RESOURCE,        /* exit 5: too many goroutines/threads or stack memory */
     OUT_PANIC,           /* exit 6: the Go program panicked (send on closed channel, ...) */
     OUT_REJECTED,        /* exit 7: the input was rejected (text form: line:column) */
+    OUT_BUDGET,          /* exit 4: a budget ran out while goroutines still made progress */
     OUT__COUNT
 };
 

@@ -96,7 +96,9 @@ static bool load_path(campaign *c, const char *path) {
 }
 
 /* Is this outcome a finding?  Invariant violations and hangs always are;
- * deadlocks, panics and resource limits are the program's own outcomes. */
+ * deadlocks, panics and resource limits are the program's own outcomes,
+ * and a budget that ran out while goroutines still made progress is a
+ * long run, not a bug. */
 static bool is_failure(int outcome) { return outcome == OUT_INVARIANT || outcome == OUT_HANG; }
 
 /* One run's configuration, derived from the campaign seed and run index. */

@@ -161,7 +161,9 @@ static void tracing_off_changes_nothing_but_the_record(void) {
     sim_result_free(&off);
 }
 
-static void virtual_time_budget_ends_a_livelock_as_hang(void) {
+/* main spins through 100000 Goscheds; a 1000-schedule budget ends it while
+ * it still makes progress: a long run, not a hang. */
+static void schedule_budget_ends_a_progressing_run_as_budget(void) {
     sb_begin(&sc, 1);
     int c = sb_chan(&sc, "c", 0);
     int spin = sb_body(&sc, "spin");
@@ -177,8 +179,25 @@ static void virtual_time_budget_ends_a_livelock_as_hang(void) {
     sim_config_default(&cfg);
     cfg.max_schedules = 1000;
     sim_result r;
+    CHECK_EQ(sim_run(&sc, &cfg, &r), OUT_BUDGET);
+    CHECK(strstr(r.message, "schedule budget exceeded while") != NULL);
+    CHECK_EQ(sim_outcome_exit_code(OUT_BUDGET), EXIT_HANG);
+    sim_result_free(&r);
+}
+
+/* main sleeps past the virtual time budget: nothing completes in its last
+ * tenth, so the run is a hang. */
+static void virtual_time_budget_without_progress_is_a_hang(void) {
+    sb_begin(&sc, 1);
+    sb_main(&sc);
+    sb_op(&sc, OP_SLEEP, 0, 20000000000LL);
+    sb_end_body(&sc);
+    sim_config cfg;
+    sim_config_default(&cfg);
+    cfg.vt_limit_ns = 10000000000LL;
+    sim_result r;
     CHECK_EQ(sim_run(&sc, &cfg, &r), OUT_HANG);
-    CHECK(strstr(r.message, "budget") != NULL);
+    CHECK(strstr(r.message, "virtual time budget exceeded: no goroutine finished an op") != NULL);
     sim_result_free(&r);
 }
 
@@ -326,7 +345,8 @@ static void trace_value_names_agree_with_their_owners(void) {
     X(every_strategy_is_deterministic_in_process)         \
     X(seeds_change_the_interleaving)                      \
     X(tracing_off_changes_nothing_but_the_record)         \
-    X(virtual_time_budget_ends_a_livelock_as_hang)        \
+    X(schedule_budget_ends_a_progressing_run_as_budget)   \
+    X(virtual_time_budget_without_progress_is_a_hang)     \
     X(goroutine_limit_is_a_resource_outcome)              \
     X(stack_memory_limit_is_a_resource_outcome)           \
     X(config_text_round_trips)                            \
