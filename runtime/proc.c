@@ -507,8 +507,6 @@ static int64_t checkTimersNoP(int32_t nallp, int64_t pollUntil) {
  * P, so Go 1.19 does not keep the promise for work queued at that moment:
  * withdraw it.  None of this reads a yield point or changes a schedule;
  * --strict-work still reports the gap (docs/invariants.md). */
-static uint32_t unchecked_idlers;   /* Ms in the window; owned by the running sim thread */
-
 static void withdraw_wake_promises(void) {
     for (uint32_t i = 0; i < allglen; i++)
         if (allgs[i]->fresh)
@@ -535,14 +533,17 @@ static void withdraw_global_promises(void) {
         gp->wake_promised = false;
 }
 
-static void unchecked_idle_begin(void) {
+/* The current M enters or leaves the unchecked-idler window. */
+static void unchecked_idle(bool in) {
     if (rt_xfer_on)
-        unchecked_idlers++;
+        getg()->m->idling_unchecked = in;
 }
 
-static void unchecked_idle_end(void) {
-    if (rt_xfer_on && unchecked_idlers > 0)
-        unchecked_idlers--;
+static bool any_unchecked_idler(void) {
+    for (const m *mp = allm; mp != NULL; mp = mp->alllink)
+        if (mp->idling_unchecked)
+            return true;
+    return false;
 }
 
 /* The idle path of findrunnable: give up the P, recheck, and block in
@@ -551,20 +552,17 @@ static void unchecked_idle_end(void) {
 static g *findrunnable_idle(p *pp, int64_t now, int64_t pollUntil, bool *retry, uint32_t *src) {
     m *mp = getg()->m;
     int32_t nallp = allplen;   /* snapshot, as Go's allpSnapshot */
-    bool unchecked = !mp->spinning;   /* findrunnable began the window */
     *retry = true;
     lock(&sched.lock);
     if (sched.gcwaiting != 0) {
         unlock(&sched.lock);
-        if (unchecked)
-            unchecked_idle_end();
+        unchecked_idle(false);
         return NULL;
     }
     if (sched.runqsize != 0) {
         g *gp = globrunqget(pp, 0);
         unlock(&sched.lock);
-        if (unchecked)
-            unchecked_idle_end();
+        unchecked_idle(false);
         *retry = false;
         *src = SRC_GLOBAL_LAST;
         return gp;
@@ -573,8 +571,7 @@ static g *findrunnable_idle(p *pp, int64_t now, int64_t pollUntil, bool *retry, 
         throw("findrunnable: wrong p");
     now = pidleput(pp, now);
     unlock(&sched.lock);
-    if (unchecked)
-        unchecked_idle_end();
+    unchecked_idle(false);
 
     /* Drop nmspinning first, then look at every source again, so work
      * submitted concurrently is seen either by us or by its submitter's
@@ -682,14 +679,14 @@ static g *findrunnable(bool *inheritTime, uint32_t *src) {
         uint32_t procs = (uint32_t)gomaxprocs;
         bool spin = mp->spinning, phantom = false;
         if (!spin) {
-            unchecked_idle_begin();   /* ends if this M spins, else at pidleput */
+            unchecked_idle(true);   /* ends if this M spins, else at pidleput */
             uint32_t nm = atomic_Load(&sched.nmspinning);
             phantom = phantom_credit(nm);
             spin = 2 * nm < procs - atomic_Load(&sched.npidle);
         }
         if (spin) {
             if (!mp->spinning) {
-                unchecked_idle_end();
+                unchecked_idle(false);
                 /* Count first, then set the M-local flag (Go sets the flag
                  * first; only this M reads it, so the order is invisible to
                  * the scheduler, and nmspinning >= spinning Ms holds at
@@ -999,11 +996,11 @@ void handoffp(p *pp) {
         return;
     }
     /* No local work: start a spinning M only if nobody spins or idles. */
-    unchecked_idle_begin();
+    unchecked_idle(true);
     uint32_t nm = atomic_Load(&sched.nmspinning);
     bool phantom = phantom_credit(nm);
     if (nm + atomic_Load(&sched.npidle) == 0 && atomic_Cas(&sched.nmspinning, 0, 1)) {
-        unchecked_idle_end();
+        unchecked_idle(false);
         TRACE(HANDOFFP, pp->id, 2, 0);
         startm(pp, true);
         return;
@@ -1022,13 +1019,13 @@ static void handoffp_locked(p *pp) {
         if (sched.stopwait == 0)
             plat_notewakeup(&sched.stopnote);
         unlock(&sched.lock);
-        unchecked_idle_end();
+        unchecked_idle(false);
         TRACE(HANDOFFP, pp->id, 3, 0);
         return;
     }
     if (sched.runqsize != 0) {
         unlock(&sched.lock);
-        unchecked_idle_end();
+        unchecked_idle(false);
         TRACE(HANDOFFP, pp->id, 1, 0);
         startm(pp, false);
         return;
@@ -1037,7 +1034,7 @@ static void handoffp_locked(p *pp) {
      * wait for timers. */
     if (sched.npidle == (uint32_t)(gomaxprocs - 1) && atomic_Load64(&sched.lastpoll) != 0) {
         unlock(&sched.lock);
-        unchecked_idle_end();
+        unchecked_idle(false);
         TRACE(HANDOFFP, pp->id, 1, 0);
         startm(pp, false);
         return;
@@ -1045,7 +1042,7 @@ static void handoffp_locked(p *pp) {
     int64_t when = nobarrierWakeTime(pp);
     pidleput(pp, 0);
     unlock(&sched.lock);
-    unchecked_idle_end();
+    unchecked_idle(false);
     TRACE(HANDOFFP, pp->id, 0, 0);
     if (when != 0)
         wakeNetPoller(when);
@@ -1054,7 +1051,7 @@ static void handoffp_locked(p *pp) {
 /* Try to put one more P to work: called when a G becomes runnable. */
 void wakep(void) {
     if (atomic_Load(&sched.npidle) == 0) {
-        if (rt_xfer_on && unchecked_idlers > 0)
+        if (rt_xfer_on && any_unchecked_idler())
             withdraw_wake_promises();
         return;
     }
@@ -1132,7 +1129,6 @@ void proc_reset(void) {
     allgcap = 0;
     stack_bytes_total = 0;
     the_main = (mainarg){0};
-    unchecked_idlers = 0;
 }
 
 /* ---- the goexit hook for asm/ ---- */

@@ -236,6 +236,7 @@ struct m {
     int64_t id;
     int32_t locks;             /* > 0: preemption disabled */
     bool spinning;             /* looking for work, counted in sched.nmspinning */
+    bool idling_unchecked;     /* checking bookkeeping: declined to spin, P not yet idle */
     bool blocked;              /* sleeping on park */
     bool issysmon;
     uint8_t found_src;         /* where the next execute's G came from (trace only) */
