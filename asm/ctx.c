@@ -16,15 +16,7 @@ enum { MXCSR_DEFAULT = 0x1f80, X87CW_DEFAULT = 0x037f };
  * r12, rbx, rbp, resume pc; then the entry's return address. */
 enum { FRAME_WORDS = 9 };
 
-/* Under ASan: how much of the dead region below a fresh frame to
- * unpoison.  Frames abandoned there (g0 frames left by gogo, a dead
- * goroutine's frames) never ran their epilogues, so their redzones are
- * still poisoned; instrumented frames rewrite their own shadow, but
- * uninstrumented runtime code (ASan's own interceptors) would trip on the
- * stale poison.  Our deepest call chains stay well within this. */
-enum { ASAN_UNPOISON_BYTES = 256 * 1024 };
-
-void *gmp_ctx_make(const gmp_stack *s, uintptr_t top_in, gmp_entry_fn entry, void *arg, void *retaddr) {
+void *gmp_ctx_make(gmp_stack *s, uintptr_t top_in, gmp_entry_fn entry, void *arg, void *retaddr) {
     assert(entry != NULL && s != NULL && top_in <= s->hi && top_in > s->lo);
     (void)s;   /* used by the assertion and under ASan only */
     /* The entry's return-address slot must sit at 8 mod 16, as if `call`
@@ -32,8 +24,16 @@ void *gmp_ctx_make(const gmp_stack *s, uintptr_t top_in, gmp_entry_fn entry, voi
     uintptr_t top = (top_in & ~(uintptr_t)15) - 8;
     uintptr_t *f = (uintptr_t *)top - (FRAME_WORDS - 1);
 #if GMP_ASAN
-    uintptr_t dead = (uintptr_t)f - s->lo > ASAN_UNPOISON_BYTES ? (uintptr_t)f - ASAN_UNPOISON_BYTES : s->lo;
+    /* Frames abandoned on s (g0 frames left by gogo, a dead goroutine's
+     * frames) never ran their epilogues, so their redzones are still
+     * poisoned; instrumented frames rewrite their own shadow, but
+     * uninstrumented code (ASan's interceptors) would trip on it.  Clear
+     * from the deepest abandoned frame (gmp_ctx_switch records it) up. */
+    uintptr_t dead = s->stale_lo < (uintptr_t)f ? s->stale_lo : (uintptr_t)f;
+    if (dead < s->lo)
+        dead = s->lo;
     __asan_unpoison_memory_region((void *)dead, top_in - dead);
+    s->stale_lo = s->hi;
 #endif
     uint32_t fpctl[2] = {MXCSR_DEFAULT, X87CW_DEFAULT};
     memcpy(&f[0], fpctl, sizeof fpctl);

@@ -46,6 +46,8 @@ typedef struct gmp_stack {
     void *map;             /* whole mapping, guard page included (NULL: not ours) */
     size_t map_bytes;
     unsigned vg_id;        /* valgrind stack id, 0 when not under valgrind */
+    uintptr_t stale_lo;    /* ASan: lowest address abandoned frames may have left poisoned
+                              (0: unknown, so all of it; hi: none); owned by asm/ */
 } gmp_stack;
 
 typedef void (*gmp_entry_fn)(void *arg, void *swap_arg);
@@ -66,30 +68,43 @@ void *gmp_ctx_started(void *swap_arg);
  * it calls entry(arg, swap_arg) with `retaddr` as entry's return address
  * (gmp_goexit + 1 for goroutines, NULL for contexts whose entry never
  * returns).  Returns the saved stack pointer to pass to gmp_swap.
- * Anything on s below top is considered dead (abandoned frames).
+ * Anything on s below top is considered dead (abandoned frames); under
+ * ASan their stale poison, down to s->stale_lo, is cleared.
  */
-void *gmp_ctx_make(const gmp_stack *s, uintptr_t top, gmp_entry_fn entry, void *arg, void *retaddr);
+void *gmp_ctx_make(gmp_stack *s, uintptr_t top, gmp_entry_fn entry, void *arg, void *retaddr);
 
 /* Bounds of the host thread's own stack (for switches back to it). */
 const gmp_stack *gmp_host_stack(void);
 
+/* Bytes below a switching frame that its callees (the fiber annotations,
+ * gmp_swap) may have poisoned. */
+enum { GMP_ABANDON_SLACK = 4096 };
+
 /*
- * Switch to the context saved at to_sp, which runs on to_stack.  `final`
- * says the current context will never be resumed.  Returns the argument
+ * Switch to the context saved at to_sp, which runs on to_stack.  `abandon`
+ * is NULL if the current context will be resumed, else the stack it runs
+ * on, which it leaves for good: its frames never return, so under ASan
+ * their redzones stay poisoned, and abandon->stale_lo records how deep
+ * they reach for the next gmp_ctx_make there.  Returns the argument
  * passed by whoever switches back to us.
  */
 static inline void *gmp_ctx_switch(void **save_sp, void *to_sp, const gmp_stack *to_stack,
-                                   void *arg, bool final) {
+                                   void *arg, gmp_stack *abandon) {
 #if GMP_ASAN
     void *fake = NULL;
-    __sanitizer_start_switch_fiber(final ? NULL : &fake, (const void *)to_stack->lo,
+    if (abandon != NULL) {
+        uintptr_t here = (uintptr_t)__builtin_frame_address(0) - GMP_ABANDON_SLACK;
+        if (abandon->stale_lo > here)
+            abandon->stale_lo = here;
+    }
+    __sanitizer_start_switch_fiber(abandon != NULL ? NULL : &fake, (const void *)to_stack->lo,
                                    to_stack->hi - to_stack->lo);
     void *r = gmp_swap(save_sp, to_sp, arg);
     __sanitizer_finish_switch_fiber(fake, NULL, NULL);
     return r;
 #else
     (void)to_stack;
-    (void)final;
+    (void)abandon;
     return gmp_swap(save_sp, to_sp, arg);
 #endif
 }

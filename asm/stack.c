@@ -45,6 +45,7 @@ bool gmp_stack_alloc(size_t bytes, gmp_stack *out) {
     out->lo = (uintptr_t)map + GMP_STACK_GUARD_BYTES;
     out->hi = out->lo + body;
     out->vg_id = GMP_VG_REGISTER(out->lo, out->hi);
+    out->stale_lo = out->hi;   /* fresh pages: no poison */
     live_stacks++;
     return true;
 }
@@ -76,6 +77,7 @@ bool gmp_stack_get(size_t bytes, gmp_stack *out) {
 #if GMP_ASAN
             __asan_unpoison_memory_region((void *)out->lo, out->hi - out->lo);
 #endif
+            out->stale_lo = out->hi;
             return true;
         }
     }

@@ -23,9 +23,10 @@ static void fill_gobuf_from_frame(gobuf *buf) {
 
 _Noreturn void gogo(gobuf *buf) {
     g *gp = buf->g;
+    gmp_stack *from = &getg()->stack;   /* g0's: its frames are dropped */
     plat_setg(gp);
     void *abandoned;
-    gmp_ctx_switch(&abandoned, (void *)buf->sp, &gp->stack, NULL, true);
+    gmp_ctx_switch(&abandoned, (void *)buf->sp, &gp->stack, NULL, from);
     __builtin_unreachable();
 }
 
@@ -49,7 +50,7 @@ static void mcall_switch(void (*fn)(g *), void **save, bool final) {
     mp->mcallfn = fn;
     void *sp = gmp_ctx_make(&mp->g0->stack, mp->g0->stack.hi - G0_TOP_PAD, mcall_entry, gp, NULL);
     plat_setg(mp->g0);
-    gmp_ctx_switch(save, sp, &mp->g0->stack, NULL, final);
+    gmp_ctx_switch(save, sp, &mp->g0->stack, NULL, final ? &gp->stack : NULL);
 }
 
 /* Back here when someone runs gogo(&gp->sched). */
@@ -73,9 +74,10 @@ static void systemstack_entry(void *fp, void *unused) {
     (void)unused;
     sysframe *f = fp;
     f->fn(f->arg);
+    gmp_stack *g0stack = &getg()->stack;
     plat_setg(f->gp);
     void *abandoned;
-    gmp_ctx_switch(&abandoned, f->gsp, &f->gp->stack, NULL, true);
+    gmp_ctx_switch(&abandoned, f->gsp, &f->gp->stack, NULL, g0stack);
 }
 
 void systemstack(void (*fn)(void *), void *arg) {
@@ -90,7 +92,7 @@ void systemstack(void (*fn)(void *), void *arg) {
     sysframe f = {fn, arg, NULL, gp};
     void *sp = gmp_ctx_make(&mp->g0->stack, mp->g0->stack.hi - G0_TOP_PAD, systemstack_entry, &f, NULL);
     plat_setg(mp->g0);
-    gmp_ctx_switch(&f.gsp, sp, &mp->g0->stack, NULL, false);
+    gmp_ctx_switch(&f.gsp, sp, &mp->g0->stack, NULL, NULL);
 }
 
 /* A goroutine's first frame: run its function; returning lands in

@@ -210,9 +210,72 @@ static void count_sudogs(gcount *c, const sudog *first, uint8_t *seen) {
     }
 }
 
-static int cmp_i64(const void *a, const void *b) {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
+/* Scratch for the conservation check, reused from event to event (it runs
+ * after every event, so allocating per check dominated fuzzing); grown
+ * with allglen, owned by the checking thread.  goids: an open-addressing
+ * set of the live goids seen in this check, its slots valid only when
+ * they carry this check's epoch, so it is never cleared. */
+typedef struct goid_slot {
+    int64_t goid;
+    uint32_t epoch;
+} goid_slot;
+
+static struct {
+    gcount *c;
+    uint8_t *seen;
+    uint32_t cap;          /* entries in c and seen */
+    goid_slot *goids;
+    uint32_t goid_mask;    /* goids has goid_mask + 1 slots, a power of two */
+    uint32_t epoch;
+} scratch;
+
+static bool scratch_reserve(uint32_t n) {
+    if (n > scratch.cap) {
+        uint32_t cap = n < 256 ? 256 : n + n / 2;
+        gcount *c = realloc(scratch.c, cap * sizeof *c);
+        if (c != NULL)
+            scratch.c = c;
+        uint8_t *seen = realloc(scratch.seen, cap);
+        if (seen != NULL)
+            scratch.seen = seen;
+        if (c == NULL || seen == NULL)
+            return false;
+        scratch.cap = cap;
+    }
+    if (2ull * n > scratch.goid_mask + 1ull || scratch.goids == NULL) {
+        uint32_t slots = 512;
+        while (slots < 2ull * n)
+            slots *= 2;
+        goid_slot *s = calloc(slots, sizeof *s);
+        if (s == NULL)
+            return false;
+        free(scratch.goids);
+        scratch.goids = s;
+        scratch.goid_mask = slots - 1;
+        scratch.epoch = 0;
+    }
+    memset(scratch.c, 0, n * sizeof *scratch.c);
+    memset(scratch.seen, 0, n);
+    if (++scratch.epoch == 0) {   /* wrapped: old stamps could look current */
+        memset(scratch.goids, 0, (scratch.goid_mask + 1ull) * sizeof *scratch.goids);
+        scratch.epoch = 1;
+    }
+    return true;
+}
+
+/* Add goid to this check's set; false if it is already there.  The set
+ * holds at most allglen goids in twice as many slots, so probing ends. */
+static bool goid_insert(int64_t goid) {
+    uint32_t i = (uint32_t)(((uint64_t)goid * 0x9E3779B97F4A7C15ull) >> 32) & scratch.goid_mask;
+    for (;; i = (i + 1) & scratch.goid_mask) {
+        goid_slot *s = &scratch.goids[i];
+        if (s->epoch != scratch.epoch) {
+            *s = (goid_slot){goid, scratch.epoch};
+            return true;
+        }
+        if (s->goid == goid)
+            return false;
+    }
 }
 
 static void count_places(gcount *c, uint8_t *seen) {
@@ -278,16 +341,12 @@ static const char *misplaced(const g *gp, const gcount *k) {
 }
 
 static void check_conservation(void) {
-    gcount *c = calloc(allglen + 1, sizeof *c);
-    uint8_t *seen = calloc(allglen + 1, 1);
-    int64_t *ids = calloc(allglen + 1, sizeof *ids);
-    if (c == NULL || seen == NULL || ids == NULL) {
-        free(c), free(seen), free(ids);
-        return;
-    }
-    count_places(c, seen);
+    if (!scratch_reserve(allglen + 1))
+        sim_end(OUT_RESOURCE, "out of memory (invariant checker)");
+    gcount *c = scratch.c;
+    count_places(c, scratch.seen);
     char why[200] = "";
-    uint32_t nids = 0;
+    int64_t dup = 0;   /* the first goid seen twice; reported only if no G is misplaced */
     for (uint32_t i = 0; i < allglen && why[0] == 0; i++) {
         const g *gp = allgs[i];
         const gcount *k = &c[i];
@@ -299,24 +358,14 @@ static void check_conservation(void) {
                      bad, k->runq, k->xfer, k->curg, k->wait, k->freel);
         /* newproc1 makes a fresh G _Grunnable before it draws the goid
          * (as Go does), so goid 0 is "not yet numbered", not a duplicate. */
-        if (gp->atomicstatus != _Gdead && gp->atomicstatus != _Gidle && gp->goid != 0)
-            ids[nids++] = gp->goid;
+        if (dup == 0 && gp->atomicstatus != _Gdead && gp->atomicstatus != _Gidle && gp->goid != 0 &&
+            !goid_insert(gp->goid))
+            dup = gp->goid;
     }
-    int id = INV_CONSERVATION;
-    if (why[0] == 0) {
-        qsort(ids, nids, sizeof *ids, cmp_i64);
-        for (uint32_t i = 1; i < nids; i++)
-            if (ids[i] == ids[i - 1]) {
-                snprintf(why, sizeof why, "goid %ld is used by two live goroutines", (long)ids[i]);
-                id = INV_LIFECYCLE;
-                break;
-            }
-    }
-    free(c);
-    free(seen);
-    free(ids);
     if (why[0] != 0)
-        sim_fail(id, "%s", why);
+        sim_fail(INV_CONSERVATION, "%s", why);
+    else if (dup != 0)
+        sim_fail(INV_LIFECYCLE, "goid %ld is used by two live goroutines", (long)dup);
 }
 
 /* ---- 5: work conservation ----

@@ -135,7 +135,7 @@ static void switch_to(sim_thread *next) {
     next->state = TH_RUNNING;
     next->woken = false;
     sim_recompute_next();
-    gmp_ctx_switch(&cur->sp, next->sp, &next->tls_g->stack, NULL, false);
+    gmp_ctx_switch(&cur->sp, next->sp, &next->tls_g->stack, NULL, NULL);
     /* resumed: whoever switched to us set simw.cur = cur */
 }
 
@@ -570,13 +570,18 @@ typedef struct svc_frame {
     const gmp_stack *back_stack;
 } svc_frame;
 
-static void service_entry(void *fv, void *unused) {
-    (void)unused;
-    svc_frame *f = fv;
-    f->fn(f->arg);
-    simw.on_service = false;
-    void *abandoned;
-    gmp_ctx_switch(&abandoned, f->back_sp, f->back_stack, NULL, true);
+/* The service fiber: started once per run, it runs one call each time it
+ * is switched to and parks again, so its frames return normally (no fresh
+ * context, and under ASan no stale redzones to unpoison, per call).  It
+ * loops until the run ends, when it is abandoned with everything else. */
+static void service_entry(void *unused1, void *unused2) {
+    (void)unused1, (void)unused2;
+    for (;;) {
+        svc_frame *f = simw.service_req;
+        f->fn(f->arg);
+        simw.on_service = false;
+        gmp_ctx_switch(&simw.service_sp, f->back_sp, f->back_stack, NULL, NULL);
+    }
 }
 
 void sim_on_service(void (*fn)(void *), void *arg) {
@@ -586,8 +591,10 @@ void sim_on_service(void (*fn)(void *), void *arg) {
     }
     svc_frame f = {fn, arg, NULL, simw.g != NULL ? &simw.g->stack : gmp_host_stack()};
     simw.on_service = true;
-    void *sp = gmp_ctx_make(&simw.service, simw.service.hi, service_entry, &f, NULL);
-    gmp_ctx_switch(&f.back_sp, sp, &simw.service, NULL, false);
+    simw.service_req = &f;
+    if (simw.service_sp == NULL)
+        simw.service_sp = gmp_ctx_make(&simw.service, simw.service.hi, service_entry, NULL, NULL);
+    gmp_ctx_switch(&f.back_sp, simw.service_sp, &simw.service, NULL, NULL);
 }
 
 /* ---- ending a run ---- */
@@ -605,9 +612,10 @@ _Noreturn void sim_end(int outcome, const char *msg) {
                     (uint32_t)outcome, (uint32_t)sim_outcome_exit_code(outcome), 0);
         }
     }
+    gmp_stack *here = simw.on_service ? &simw.service : &simw.g->stack;
     simw.on_service = false;
     void *abandoned;
-    gmp_ctx_switch(&abandoned, simw.host_sp, gmp_host_stack(), NULL, true);
+    gmp_ctx_switch(&abandoned, simw.host_sp, gmp_host_stack(), NULL, here);
     abort();
 }
 

@@ -109,6 +109,8 @@ typedef struct sim_world {
     /* service stack for heavy work (checks, file sinks) */
     gmp_stack service;
     bool on_service;
+    void *service_sp;                /* the service fiber, parked between calls (NULL: not started) */
+    struct svc_frame *service_req;   /* the call it is to run next */
 
     const struct scenario *sc;
     int pct_depth;

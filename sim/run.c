@@ -253,7 +253,7 @@ static int run_world(const scenario *sc, gofunc mainfn, void *arg, int32_t procs
     simw.cur = t0;
     simw.g = mp0->g0;
     sim_recompute_next();
-    gmp_ctx_switch(&simw.host_sp, t0->sp, &mp0->g0->stack, NULL, false);
+    gmp_ctx_switch(&simw.host_sp, t0->sp, &mp0->g0->stack, NULL, NULL);
     /* The run has ended: sim_end switched back here, to the host stack,
      * which is big enough for the last sink calls. */
     simw.on_service = true;

@@ -75,14 +75,14 @@ static void fp_entry(void *arg, void *swap_arg) {
     (void)arg;
     (void)swap_arg;
     seen_round = fegetround();
-    gmp_ctx_switch(&co_sp, main_sp, gmp_host_stack(), NULL, true);
+    gmp_ctx_switch(&co_sp, main_sp, gmp_host_stack(), NULL, &co_stack);
 }
 
 static void new_context_gets_default_fp_state(void) {
     CHECK(gmp_stack_alloc(64 * 1024, &co_stack));
     co_sp = gmp_ctx_make(&co_stack, co_stack.hi, fp_entry, NULL, NULL);
     fesetround(FE_UPWARD);
-    gmp_ctx_switch(&main_sp, co_sp, &co_stack, NULL, false);
+    gmp_ctx_switch(&main_sp, co_sp, &co_stack, NULL, NULL);
     fesetround(FE_TONEAREST);
     CHECK_EQ(seen_round, FE_TONEAREST);
     gmp_stack_free(&co_stack);
@@ -94,14 +94,14 @@ static void echo_entry(void *arg, void *swap_arg) {
     CHECK(arg == (void *)&co_stack);
     uintptr_t v = (uintptr_t)swap_arg;
     for (;;)
-        v = (uintptr_t)gmp_ctx_switch(&co_sp, main_sp, gmp_host_stack(), (void *)(v * 2), false);
+        v = (uintptr_t)gmp_ctx_switch(&co_sp, main_sp, gmp_host_stack(), (void *)(v * 2), NULL);
 }
 
 static void swap_carries_argument_both_ways(void) {
     CHECK(gmp_stack_alloc(64 * 1024, &co_stack));
     co_sp = gmp_ctx_make(&co_stack, co_stack.hi, echo_entry, &co_stack, NULL);
     for (uintptr_t i = 1; i < 100; i++) {
-        uintptr_t r = (uintptr_t)gmp_ctx_switch(&main_sp, co_sp, &co_stack, (void *)i, false);
+        uintptr_t r = (uintptr_t)gmp_ctx_switch(&main_sp, co_sp, &co_stack, (void *)i, NULL);
         CHECK_EQ(r, 2 * i);
     }
     gmp_stack_free(&co_stack);
@@ -121,13 +121,13 @@ static uint64_t deep_result;
 static void deep_entry(void *arg, void *swap_arg) {
     (void)swap_arg;
     deep_result = recurse((uint64_t)(uintptr_t)arg);
-    gmp_ctx_switch(&co_sp, main_sp, gmp_host_stack(), NULL, true);
+    gmp_ctx_switch(&co_sp, main_sp, gmp_host_stack(), NULL, &co_stack);
 }
 
 static void deep_recursion_on_coroutine_stack(void) {
     CHECK(gmp_stack_alloc(8u << 20, &co_stack));
     co_sp = gmp_ctx_make(&co_stack, co_stack.hi, deep_entry, (void *)(uintptr_t)20000, NULL);
-    gmp_ctx_switch(&main_sp, co_sp, &co_stack, NULL, false);
+    gmp_ctx_switch(&main_sp, co_sp, &co_stack, NULL, NULL);
     CHECK_EQ(deep_result, 20000);
     gmp_stack_free(&co_stack);
 }
@@ -148,9 +148,9 @@ static void ring_entry(void *arg, void *swap_arg) {
         ring_order_hash = ring_order_hash * 1000003u + i;
         void **next = (i + 1 == NCO) ? &main_sp : &ring_sp[i + 1];
         const gmp_stack *ns = (i + 1 == NCO) ? gmp_host_stack() : &ring_stack[i + 1];
-        gmp_ctx_switch(&ring_sp[i], *next, ns, NULL, false);
+        gmp_ctx_switch(&ring_sp[i], *next, ns, NULL, NULL);
     }
-    gmp_ctx_switch(&ring_sp[i], main_sp, gmp_host_stack(), NULL, true);
+    gmp_ctx_switch(&ring_sp[i], main_sp, gmp_host_stack(), NULL, &ring_stack[i]);
 }
 
 static void ten_thousand_coroutines_round_robin(void) {
@@ -160,7 +160,7 @@ static void ten_thousand_coroutines_round_robin(void) {
     }
     uint64_t want = 0;
     for (int r = 0; r < ROUNDS; r++) {
-        gmp_ctx_switch(&main_sp, ring_sp[0], &ring_stack[0], NULL, false);
+        gmp_ctx_switch(&main_sp, ring_sp[0], &ring_stack[0], NULL, NULL);
         for (size_t i = 0; i < NCO; i++)
             want = want * 1000003u + i;
         for (size_t i = 0; i < NCO; i++)
@@ -207,7 +207,7 @@ static void overflow_is_reported_as_stack_overflow(void) {
         if (!gmp_stack_alloc(64 * 1024, &co_stack))
             _exit(3);
         co_sp = gmp_ctx_make(&co_stack, co_stack.hi, overflow_entry, NULL, NULL);
-        gmp_ctx_switch(&main_sp, co_sp, &co_stack, NULL, false);
+        gmp_ctx_switch(&main_sp, co_sp, &co_stack, NULL, NULL);
         _exit(4); /* unreachable: the recursion never ends */
     }
     close(fds[1]);

@@ -43,7 +43,7 @@ static void pong_ctx(void *a, void *b) {
     (void)a;
     (void)b;
     for (;;)
-        gmp_ctx_switch(&co_sp, main_sp, gmp_host_stack(), NULL, false);
+        gmp_ctx_switch(&co_sp, main_sp, gmp_host_stack(), NULL, NULL);
 }
 static void pong_ret(void *a, void *b) {
     (void)a;
@@ -56,11 +56,11 @@ typedef void *(*swap_fn)(void **, void *, void *);
 
 static double run_gmp(long n, gmp_entry_fn pong, swap_fn sw, int wrapped) {
     co_sp = gmp_ctx_make(&co_stack, co_stack.hi, pong, NULL, NULL);
-    gmp_ctx_switch(&main_sp, co_sp, &co_stack, NULL, false);   /* park pong */
+    gmp_ctx_switch(&main_sp, co_sp, &co_stack, NULL, NULL);   /* park pong */
     double t0 = bench_now_ns();
     if (wrapped)
         for (long i = 0; i < n; i++)
-            gmp_ctx_switch(&main_sp, co_sp, &co_stack, NULL, false);
+            gmp_ctx_switch(&main_sp, co_sp, &co_stack, NULL, NULL);
     else
         for (long i = 0; i < n; i++)
             sw(&main_sp, co_sp, NULL);
