@@ -45,7 +45,10 @@ bool gmp_stack_alloc(size_t bytes, gmp_stack *out) {
     out->lo = (uintptr_t)map + GMP_STACK_GUARD_BYTES;
     out->hi = out->lo + body;
     out->vg_id = GMP_VG_REGISTER(out->lo, out->hi);
-    out->stale_lo = out->hi;   /* fresh pages: no poison */
+    /* Fresh pages, but ASan's shadow for these addresses may still hold
+     * the poison of whatever was mapped here before: unknown, so the first
+     * gmp_ctx_make clears all of it. */
+    out->stale_lo = 0;
     live_stacks++;
     return true;
 }
@@ -55,6 +58,9 @@ void gmp_stack_free(gmp_stack *s) {
         return;
     assert(live_stacks > 0);
     GMP_VG_DEREGISTER(s->vg_id);
+#if GMP_ASAN
+    __asan_unpoison_memory_region((void *)s->lo, s->hi - s->lo);   /* leave no poison behind */
+#endif
     munmap(s->map, s->map_bytes);
     memset(s, 0, sizeof *s);
     live_stacks--;

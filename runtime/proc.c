@@ -57,8 +57,16 @@ void rt_trace_emit(unsigned kind, uint32_t a0, uint32_t a1, uint32_t a2) {
 /* ---- in-hand Gs (checking only) ---- */
 
 void xfer_add_(m *mp, g *gp) {
-    if (mp->nxfer >= sizeof mp->xfer / sizeof mp->xfer[0])
-        throw("xfer: too many Gs in hand");
+    if (mp->nxfer >= allglen)
+        throw("xfer: more Gs in hand than exist");
+    if (mp->nxfer == mp->capxfer) {
+        uint32_t cap = mp->capxfer ? 2 * mp->capxfer : RUNQ_LEN / 2 + 1;
+        g **n = plat_alloc(cap * sizeof *n);   /* the old array is run memory, freed at teardown */
+        if (mp->nxfer)
+            memcpy(n, mp->xfer, mp->nxfer * sizeof *n);
+        mp->xfer = n;
+        mp->capxfer = cap;
+    }
     mp->xfer[mp->nxfer++] = gp;
 }
 

@@ -250,10 +250,12 @@ struct m {
     void *sysarg;
     void *plat;                /* backend's thread handle */
     /* Gs this M has taken out of every queue and not yet put anywhere
-     * (runqputslow's batch, a steal in flight, newproc before runqput).
-     * The conservation invariant counts them here. */
-    g *xfer[RUNQ_LEN / 2 + 1];
-    uint32_t nxfer;
+     * (runqputslow's batch, a steal in flight, newproc before runqput,
+     * every waiter of a channel being closed).  The conservation
+     * invariant counts them here.  Grown from the run's memory; never
+     * more than allglen. */
+    g **xfer;
+    uint32_t nxfer, capxfer;
     /* park_m's unlock callback and its argument (Go's waitunlockf). */
     bool (*waitunlockf)(g *gp, void *lock);
     void *waitlock;
