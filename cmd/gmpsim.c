@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "runtime/runtime.h"
+#include "sim/conf.h"
 #include "sim/report.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
@@ -77,9 +78,9 @@ static void usage(FILE *out) {
             "  --mutant NAME            switch on one seeded bug (see `gmpsim mutants`)\n"
             "  --preempt-rate N         inject a preemption at 1 in N safe points (0: off)\n"
             "  --stall-rate N           stall a thread at 1 in N switch points (0: off)\n"
-            "  --jitter DURATION        contended steps take up to DURATION longer (0: off)\n"
-            "  --stack-size KB          goroutine stack size in KiB (default 64)\n"
-            "  --vt-limit DURATION      virtual time budget (default 60s)\n"
+            "  --jitter DURATION        contended steps take up to DURATION longer (0: off, at most 1ms)\n"
+            "  --stack-size KB          goroutine stack size in KiB, 16..65536 (default 64)\n"
+            "  --vt-limit DURATION      virtual time budget, e.g. 1.5ms, 2h (default 60s, at most 76h; 0: 76h)\n"
             "  --check-determinism      run twice and compare every event\n"
             "  --plugin FILE.so         load invariants from a plugin (any command)\n"
             "  --strict-work            strict work conservation (reports Go 1.19's own gaps)\n"
@@ -94,31 +95,12 @@ static void usage(FILE *out) {
 static bool parse_u64(const char *s, uint64_t *out) {
     char *end;
     errno = 0;
+    if (s[0] == '-' || s[0] == '+' || s[0] == ' ')
+        return false;
     unsigned long long v = strtoull(s, &end, 0);
     if (errno != 0 || end == s || *end != 0)
         return false;
     *out = v;
-    return true;
-}
-
-static bool parse_duration(const char *s, int64_t *out) {
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno != 0 || end == s || v < 0)
-        return false;
-    int64_t mul = 0;
-    if (strcmp(end, "ns") == 0)
-        mul = 1;
-    else if (strcmp(end, "us") == 0)
-        mul = 1000;
-    else if (strcmp(end, "ms") == 0)
-        mul = 1000000;
-    else if (strcmp(end, "s") == 0)
-        mul = 1000000000;
-    if (mul == 0 || v > INT64_MAX / mul)
-        return false;
-    *out = v * mul;
     return true;
 }
 
@@ -154,29 +136,54 @@ typedef struct run_opts {
     bool check_determinism;
 } run_opts;
 
-static int parse_strategy(const char *s, sim_config *cfg) {
-    if (strcmp(s, "random") == 0) {
-        cfg->strategy = STRAT_RANDOM;
-    } else if (strcmp(s, "rr") == 0) {
-        cfg->strategy = STRAT_RR;
-    } else if (strncmp(s, "pct:", 4) == 0) {
-        uint64_t d;
-        if (!parse_u64(s + 4, &d) || d < 1 || d > 16)
-            return -1;
-        cfg->strategy = STRAT_PCT;
-        cfg->pct_depth = (int)d;
-    } else {
-        return -1;
+/* The run flags that set a configuration key (sim/conf.def), and how the
+ * flag's text becomes the key's value.  Ranges come from the key's row. */
+enum { FLAG_NUM, FLAG_TEXT, FLAG_DURATION, FLAG_KIB };
+static const struct {
+    const char *flag, *key;
+    int conv;
+} conf_flags[] = {
+    {"--procs", "procs", FLAG_NUM},         {"--seed", "seed", FLAG_NUM},
+    {"--strategy", "strategy", FLAG_TEXT},  {"--mutant", "mutant", FLAG_TEXT},
+    {"--preempt-rate", "preempt_rate", FLAG_NUM}, {"--stall-rate", "stall_rate", FLAG_NUM},
+    {"--jitter", "jitter_ns", FLAG_DURATION},     {"--stack-size", "stack_bytes", FLAG_KIB},
+    {"--vt-limit", "vt_limit_ns", FLAG_DURATION}, {"--max-schedules", "max_schedules", FLAG_NUM},
+};
+
+/* Set the key behind flag from v.  1: not such a flag; 0: set; else
+ * EXIT_USAGE after a message naming the flag and the key's range. */
+static int set_conf_flag(sim_config *cfg, const char *flag, const char *v) {
+    size_t i = 0;
+    while (i < sizeof conf_flags / sizeof conf_flags[0] && strcmp(conf_flags[i].flag, flag) != 0)
+        i++;
+    if (i == sizeof conf_flags / sizeof conf_flags[0])
+        return 1;
+    const sim_conf_key *k = sim_conf_find(conf_flags[i].key);
+    char why[200] = "";
+    uint64_t u = 0;
+    int64_t ns = 0;
+    bool ok;
+    switch (conf_flags[i].conv) {
+    case FLAG_TEXT: ok = sim_conf_set_text(cfg, k, v, why, sizeof why); break;
+    case FLAG_DURATION:
+        ok = sim_conf_parse_duration(v, INT64_MAX, &ns, why, sizeof why) &&
+             sim_conf_set(cfg, k, (uint64_t)ns, why, sizeof why);
+        break;
+    case FLAG_KIB:
+        ok = parse_u64(v, &u) && u <= UINT64_MAX / 1024 && sim_conf_set(cfg, k, u * 1024, why, sizeof why);
+        break;
+    default: ok = parse_u64(v, &u) && sim_conf_set(cfg, k, u, why, sizeof why); break;
     }
-    return 0;
+    if (ok)
+        return 0;
+    fprintf(stderr, "gmpsim: bad value for %s: %s%s%s\n", flag, v, why[0] ? ": " : "", why);
+    return EXIT_USAGE;
 }
 
 static int parse_run_flags(int argc, char **argv, run_opts *o) {
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        uint64_t u;
-        int64_t d;
         if (strcmp(a, "--json") == 0) {
             o->json = true;
         } else if (strcmp(a, "--check") == 0) {
@@ -188,31 +195,15 @@ static int parse_run_flags(int argc, char **argv, run_opts *o) {
         } else if (v == NULL) {
             fprintf(stderr, "gmpsim: unknown flag or missing value: %s\n", a);
             return EXIT_USAGE;
-        } else if (strcmp(a, "--procs") == 0 && parse_u64(v, &u) && u >= 1 && u <= _MaxGomaxprocs) {
-            o->cfg.rt.gomaxprocs = (int32_t)u, i++;
-        } else if (strcmp(a, "--seed") == 0 && parse_u64(v, &u)) {
-            o->cfg.seed = u, i++;
-        } else if (strcmp(a, "--strategy") == 0 && parse_strategy(v, &o->cfg) == 0) {
-            i++;
-        } else if (strcmp(a, "--mutant") == 0 && rt_mutant_by_name(v) >= 0) {
-            o->cfg.rt.mutant = rt_mutant_by_name(v), i++;
-        } else if (strcmp(a, "--preempt-rate") == 0 && parse_u64(v, &u) && u <= UINT32_MAX) {
-            o->cfg.preempt_den = (uint32_t)u, i++;
-        } else if (strcmp(a, "--stall-rate") == 0 && parse_u64(v, &u) && u <= UINT32_MAX) {
-            o->cfg.stall_den = (uint32_t)u, i++;
-        } else if (strcmp(a, "--jitter") == 0 && parse_duration(v, &d) && d <= 1000000) {
-            o->cfg.jitter_ns = (uint32_t)d, i++;
-        } else if (strcmp(a, "--stack-size") == 0 && parse_u64(v, &u) && u >= 16 && u <= 65536) {
-            o->cfg.rt.stack_bytes = (size_t)u * 1024, i++;
-        } else if (strcmp(a, "--vt-limit") == 0 && parse_duration(v, &o->cfg.vt_limit_ns)) {
-            i++;
-        } else if (strcmp(a, "--max-schedules") == 0 && parse_u64(v, &u)) {
-            o->cfg.max_schedules = u, i++;
         } else if (strcmp(a, "--trace") == 0) {
             o->trace_path = v, i++;
         } else {
-            fprintf(stderr, "gmpsim: bad flag or value: %s %s\n", a, v);
-            return EXIT_USAGE;
+            int rc = set_conf_flag(&o->cfg, a, v);
+            if (rc == 1)
+                fprintf(stderr, "gmpsim: unknown flag: %s\n", a);
+            if (rc != 0)
+                return EXIT_USAGE;
+            i++;
         }
     }
     return EXIT_OK;

@@ -139,8 +139,14 @@ static void switch_to(sim_thread *next) {
     /* resumed: whoever switched to us set simw.cur = cur */
 }
 
-/* A thread taken from the heap becomes runnable at its key. */
+static void end_at_time_limit(void);
+
+/* A thread taken from the heap becomes runnable at its key.  A key past
+ * the time budget ends the run there instead: no step starts after the
+ * budget, so no event time can pass the headroom below 2^48 ns (sim.h). */
 static sim_thread *take(sim_thread *t) {
+    if (t->key > simw.vt_limit)
+        end_at_time_limit();
     heap_remove(t);
     if (t->state == TH_SLEEPING) {
         /* a timed sleep ran out */
@@ -327,6 +333,44 @@ static void end_over_budget(const char *budget) {
     sim_end(OUT_BUDGET, msg);
 }
 
+/* The earliest runtime timer over all Ps (INT64_MAX: none), read
+ * directly: the runtime's accessors are yield points. */
+static int64_t earliest_timer(void) {
+    int64_t next = INT64_MAX;
+    for (int32_t i = 0; i < allplen; i++)
+        if (allp[i] != NULL && allp[i]->timer0When != 0 && allp[i]->timer0When < next)
+            next = allp[i]->timer0When;
+    return next;
+}
+
+static bool any_runnable_g(void) {
+    if (sched.runqsize > 0)
+        return true;
+    for (int32_t i = 0; i < allplen; i++)
+        if (allp[i] != NULL && (allp[i]->runqhead != allp[i]->runqtail || allp[i]->runnext != NULL))
+            return true;
+    return false;
+}
+
+/* Every thread waits until after the time budget: the run ends at the
+ * budget.  Goroutines asleep on a timer that fires after it, with nothing
+ * runnable, are waiting, not hung (`main { sleep 3600s }`): outcome budget.
+ * Otherwise the usual rule (end_over_budget) tells a hang from a long run. */
+static void end_at_time_limit(void) {
+    sim_thread *cur = simw.cur;
+    if (cur->vt < simw.vt_limit)
+        cur->vt = simw.vt_limit;   /* the run ends at its budget, on this M's clock */
+    int64_t next = earliest_timer();
+    if (next != INT64_MAX && next > simw.vt_limit && !any_runnable_g()) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "virtual time budget reached: goroutines wait for a timer at %" PRId64 " ns, after the limit",
+                 next);
+        sim_end(OUT_BUDGET, msg);
+    }
+    end_over_budget("virtual time");
+}
+
 static void housekeeping(void) {
     sim_thread *cur = simw.cur;
     if (cur->vt >= simw.vt_limit)
@@ -484,7 +528,7 @@ bool plat_notetsleep(note *n, int64_t ns) {
     cur->waitnote = n;
     cur->timedout = false;
     cur->state = TH_SLEEPING;
-    cur->key = cur->vt + ns;
+    cur->key = ns > INT64_MAX - cur->vt ? INT64_MAX : cur->vt + ns;   /* "forever" saturates */
     heap_push(cur);
     sim_block();
     return !cur->timedout;

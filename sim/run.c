@@ -8,9 +8,17 @@
 #include "asm/stack.h"
 #include "runtime/platform.h"
 #include "runtime/runtime.h"
+#include "sim/conf.h"
 #include "sim/driver.h"
 #include "sim/interp.h"
 #include "sim/scenario.h"
+
+/* The headroom above the largest budget holds the longest step a thread can
+ * take past it before the next check (sim.h): a scenario's longest system
+ * call, the largest costs (conf.def: 1 s each, a wakeup adds two), the
+ * longest OS stall (driver.c, stall_ns: under 36 ms) and the largest jitter. */
+_Static_assert(SIM_VT_LIMIT_MAX + SC_MAX_DURATION_NS + 4LL * 1000000000 + 36000000 + 1000000 < TR_TIME_MAX,
+               "SIM_VT_LIMIT_MAX leaves room for one step below 2^48 ns");
 
 static const char *const outcome_names[OUT__COUNT] = {
     [OUT_OK] = "ok",           [OUT_DEADLOCK] = "deadlock", [OUT_INVARIANT] = "invariant",
@@ -102,8 +110,8 @@ static bool setup_world(const scenario *sc, const sim_config *cfg) {
     simw.stall_den = cfg->stall_den;
     simw.preempt_den = cfg->preempt_den;
     simw.jitter_ns = cfg->jitter_ns;
-    /* Event times are 48-bit in the canonical record (traces/trace.h). */
-    simw.vt_limit = cfg->vt_limit_ns > 0 && cfg->vt_limit_ns < TR_TIME_MAX ? cfg->vt_limit_ns : TR_TIME_MAX;
+    /* 0: the largest budget whose last step still has a 48-bit time (sim.h). */
+    simw.vt_limit = cfg->vt_limit_ns > 0 ? cfg->vt_limit_ns : SIM_VT_LIMIT_MAX;
     simw.max_schedules = cfg->max_schedules ? cfg->max_schedules : UINT64_MAX;
     simw.max_events = cfg->max_events;
     simw.check = cfg->check;
@@ -230,6 +238,12 @@ static bool describe_overflow(void *addr, char *buf, size_t len) {
 /* Boot the runtime on m0 with mainfn(arg) as main, run until the end. */
 static int run_world(const scenario *sc, gofunc mainfn, void *arg, int32_t procs, const sim_config *cfg,
                      sim_result *res) {
+    char why[160];
+    if (!sim_config_check(cfg, why, sizeof why)) {
+        res->outcome = OUT_REJECTED;
+        snprintf(res->message, sizeof res->message, "invalid configuration: %s", why);
+        return res->outcome;
+    }
     if (!setup_world(sc, cfg)) {
         res->outcome = OUT_RESOURCE;
         snprintf(res->message, sizeof res->message, "cannot allocate the simulator");
@@ -237,6 +251,16 @@ static int run_world(const scenario *sc, gofunc mainfn, void *arg, int32_t procs
         return res->outcome;
     }
     run_rt = cfg->rt;
+    if (run_rt.g0_stack_bytes > run_rt.max_stack_bytes) {
+        /* m0's stack is allocated on the host stack, before any thread can
+         * end the run: refuse here rather than fail where nothing can. */
+        res->outcome = OUT_RESOURCE;
+        snprintf(res->message, sizeof res->message,
+                 "runtime: stack memory limit exceeded (max_stack_bytes=%llu cannot hold m0's %zu-byte stack)",
+                 (unsigned long long)run_rt.max_stack_bytes, run_rt.g0_stack_bytes);
+        teardown_world();
+        return res->outcome;
+    }
     if (run_rt.gomaxprocs <= 0)
         run_rt.gomaxprocs = procs;
     run_main = mainfn;

@@ -135,6 +135,13 @@ typedef struct sc_error {
 bool sc_parse(const char *text, size_t len, scenario *out, sc_error *err);
 bool sc_parse_file(const char *path, scenario *out, sc_error *err);
 
+/* A duration "DIGITS[.DIGITS]UNIT" (unit ns, us, ms, s, m or h; "1.5ms")
+ * into *out ns, at most max_ns.  The value must be a whole number of ns.
+ * Returns NULL, or why the text is not such a duration (a phrase to put
+ * after the text: "needs a unit: ns, us, ms, s, m or h").  The one duration
+ * syntax of the text form and of the command line's flags. */
+const char *sc_duration_parse(const char *s, size_t len, int64_t max_ns, int64_t *out);
+
 /* Write the canonical text form. Returns bytes needed (like snprintf). */
 size_t sc_format(const scenario *sc, char *buf, size_t len);
 

@@ -84,6 +84,15 @@ typedef struct sim_config {
 
 void sim_config_default(sim_config *cfg);
 
+/* The largest virtual time budget: 76 hours.  Event times are 48-bit
+ * (traces/trace.h: below 2^48 ns, 78.2 hours).  The budget is checked at
+ * every yield point and before a sleeping thread is woken past it, so a
+ * run passes its budget by at most one step: a system call of a scenario's
+ * longest duration (one hour) plus a few costs, a stall and a jitter.  The
+ * two hours left above the maximum hold that step (sim/run.c asserts it).
+ * vt_limit_ns = 0 means this maximum. */
+#define SIM_VT_LIMIT_MAX (76LL * 3600 * 1000 * 1000 * 1000)
+
 enum { SIM_MSG_LEN = 256 };
 
 typedef struct sim_result {

@@ -4,7 +4,7 @@
  *
  * Sections written (traces/tfile.h): STXT the scenario's text form (always),
  * SCEN its binary form (when it fits the binary bounds), CONF this
- * configuration as "key=value\n" lines.
+ * configuration as "key=value\n" lines (sim/conf.h).
  */
 #ifndef GMP_SIM_TRACEFILE_H
 #define GMP_SIM_TRACEFILE_H
@@ -12,18 +12,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sim/conf.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
 #include "traces/tfile.h"
 
 #define TR_SEC_SCENARIO_TEXT TR_SECTION_ID('S', 'T', 'X', 'T')
-
-/* The configuration as text; returns bytes needed (like snprintf). */
-size_t sim_config_format(const sim_config *cfg, char *buf, size_t len);
-
-/* Parse what sim_config_format wrote, over a default configuration.
- * Unknown keys are errors (returns false, why set). */
-bool sim_config_parse(const char *text, size_t len, sim_config *cfg, char *why, size_t why_len);
 
 /* Run sc and record every event to path (atomically).  Returns the
  * outcome; *terr tells whether the file was written (TR_OK). */

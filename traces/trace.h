@@ -30,6 +30,7 @@
 #ifndef GMP_TRACES_TRACE_H
 #define GMP_TRACES_TRACE_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -167,6 +168,9 @@ void tr_emit_slow_(trace *t);
  * t->counts (tr_emit does both). */
 static inline void tr_emit_ctx(trace *t, unsigned kind, int64_t time, uint64_t gmp, uint32_t a0, uint32_t a1,
                                uint32_t a2) {
+    /* The driver keeps every time below 2^48 (sim.h, SIM_VT_LIMIT_MAX):
+     * a time the record cannot hold would wrap silently. */
+    assert((uint64_t)time <= (uint64_t)TR_TIME_MAX);
     uint32_t n = t->n;
     tr_packed *c = &t->buf[n];
     c->tk = tr_tk(time, kind, a2);

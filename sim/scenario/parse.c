@@ -126,6 +126,11 @@ static void advance(parser *p) {
         while (p->pos < p->len && is_digit(p->text[p->pos]))
             skip_byte(p);
         t.ndigits = p->pos - digits;
+        if (peek_char(p, 0) == '.' && is_digit(peek_char(p, 1))) {   /* a fraction: "1.5ms" */
+            skip_byte(p);
+            while (p->pos < p->len && is_digit(p->text[p->pos]))
+                skip_byte(p);
+        }
         while (p->pos < p->len && is_word_char(p->text[p->pos]))
             skip_byte(p);
     } else {
@@ -274,32 +279,21 @@ static bool expect_int(parser *p, const char *what, int64_t lo, int64_t hi, int6
     return true;
 }
 
-/* A duration: digits and a unit (ns, us, ms, s), at most SC_MAX_DURATION_NS. */
+/* A duration: digits, an optional fraction and a unit (sc_duration_parse),
+ * at most SC_MAX_DURATION_NS. */
 static bool expect_duration(parser *p, int64_t *out) {
-    static const struct { const char *unit; int64_t ns; } units[] = {
-        {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000},
-    };
     const tok *t = &p->cur;
     if (t->kind != T_NUMBER || t->s[0] == '-')
-        return fail_expected(p, "a duration (e.g. 20us, 1ms)");
-    const char *unit = t->s + t->ndigits;
-    size_t unit_len = t->len - t->ndigits;
+        return fail_expected(p, "a duration (e.g. 20us, 1.5ms)");
     char got[64];
     tok_text(t, got, sizeof got);
-    if (unit_len == 0)
-        return FAIL(p, t, "duration %s needs a unit: ns, us, ms or s", got);
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-        if (strlen(units[i].unit) != unit_len || memcmp(units[i].unit, unit, unit_len) != 0)
-            continue;
-        int64_t v;
-        if (!number_magnitude(t, SC_MAX_DURATION_NS / units[i].ns, &v))
-            return FAIL(p, t, "duration %s is longer than the limit of %llds", got,
-                        SC_MAX_DURATION_NS / 1000000000LL);
-        *out = v * units[i].ns;
-        advance(p);
-        return true;
-    }
-    return FAIL(p, t, "duration %s has an unknown unit (use ns, us, ms or s)", got);
+    const char *why = sc_duration_parse(t->s, t->len, SC_MAX_DURATION_NS, out);
+    if (why != NULL && strcmp(why, "is longer than the limit") == 0)
+        return FAIL(p, t, "duration %s is longer than the limit of %llds", got, SC_MAX_DURATION_NS / 1000000000LL);
+    if (why != NULL)
+        return FAIL(p, t, "duration %s %s", got, why);
+    advance(p);
+    return true;
 }
 
 /* ---- the scenario being built ---- */

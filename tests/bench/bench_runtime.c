@@ -112,7 +112,7 @@ static double run_one(const bench *b, bool trace_on) {
     sim_config cfg;
     sim_config_default(&cfg);
     cfg.trace_on = trace_on;
-    cfg.vt_limit_ns = INT64_MAX;
+    cfg.vt_limit_ns = SIM_VT_LIMIT_MAX;
     cfg.max_schedules = 0;
     iters = b->n;
     sim_result res;

@@ -118,13 +118,17 @@ static void parse_reports_missing_main(void) {
 
 static void parse_rejects_bad_numbers_and_durations(void) {
     CHECK_ERRORS(
-        {"main { work 20 }", 1, 13, "duration '20' needs a unit: ns, us, ms or s"},
-        {"main { sleep 3h }", 1, 14, "duration '3h' has an unknown unit (use ns, us, ms or s)"},
+        {"main { work 20 }", 1, 13, "duration '20' needs a unit: ns, us, ms, s, m or h"},
+        {"main { sleep 3h }", 1, 14, "duration '3h' is longer than the limit of 3600s"},
+        {"main { sleep 3d }", 1, 14, "duration '3d' has an unknown unit (use ns, us, ms, s, m or h)"},
+        {"main { sleep 1.5ns }", 1, 14, "duration '1.5ns' is finer than a nanosecond"},
+        {"main { sleep 1.0000000001s }", 1, 14, "duration '1.0000000001s' is finer than a nanosecond"},
+        {"main { sleep 3600.000001s }", 1, 14, "duration '3600.000001s' is longer than the limit of 3600s"},
         {"main { sleep 3601s }", 1, 14, "duration '3601s' is longer than the limit of 3600s"},
         {"main { syscall 99999999999999999999999ns }", 1, 16,
          "duration '99999999999999999999999ns' is longer than the limit of 3600s"},
-        {"main { work -1ms }", 1, 13, "expected a duration (e.g. 20us, 1ms), got '-1ms'"},
-        {"main { work fast }", 1, 13, "expected a duration (e.g. 20us, 1ms), got 'fast'"},
+        {"main { work -1ms }", 1, 13, "expected a duration (e.g. 20us, 1.5ms), got '-1ms'"},
+        {"main { work fast }", 1, 13, "expected a duration (e.g. 20us, 1.5ms), got 'fast'"},
         {"gomaxprocs 0\nmain {}", 1, 12, "GOMAXPROCS must be between 1 and 1024"},
         {"gomaxprocs 1025\nmain {}", 1, 12, "GOMAXPROCS must be between 1 and 1024"},
         {"gomaxprocs two\nmain {}", 1, 12, "expected GOMAXPROCS (a number), got 'two'"},
@@ -147,11 +151,32 @@ static void parse_rejects_bad_numbers_and_durations(void) {
         {"main { mark 5us }", 1, 13, "expected a label (a name or a number), got '5us'"});
 }
 
+static void parse_accepts_decimal_durations_and_every_unit(void) {
+    static const struct {
+        const char *text;
+        int64_t ns;
+    } cases[] = {
+        {"main { sleep 1.5ms }", 1500000},   {"main { sleep 0.25s }", 250000000},
+        {"main { sleep 2.000us }", 2000},    {"main { sleep 1m }", 60000000000},
+        {"main { sleep 0.5h }", 1800000000000}, {"main { sleep 1h }", 3600000000000},
+        {"main { sleep 7ns }", 7},           {"main { sleep 0.001us }", 1},
+    };
+    static scenario sc;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sc_error err = {0};
+        if (!sc_parse(cases[i].text, strlen(cases[i].text), &sc, &err))
+            fprintf(stderr, "%s: %u:%u: %s\n", cases[i].text, err.line, err.col, err.msg);
+        CHECK(err.line == 0);
+        CHECK_EQ(sc.ops[0].kind, OP_SLEEP);
+        CHECK_EQ(sc.ops[0].n, cases[i].ns);
+    }
+}
+
 static void parse_rejects_timed_events_other_than_gomaxprocs(void) {
     CHECK_ERRORS(
         {"at 1ms exit\nmain {}", 1, 8, "expected 'gomaxprocs' (the only timed event), got 'exit'"},
         {"at 1ms gomaxprocs\nmain {}", 1, 18, "expected GOMAXPROCS (a number), got end of line"},
-        {"at soon gomaxprocs 2\nmain {}", 1, 4, "expected a duration (e.g. 20us, 1ms), got 'soon'"});
+        {"at soon gomaxprocs 2\nmain {}", 1, 4, "expected a duration (e.g. 20us, 1.5ms), got 'soon'"});
 }
 
 /* Text of n lines "PREFIX<i>SUFFIX", then the tail. */
@@ -450,6 +475,7 @@ static void format_then_parse_round_trips_random_scenarios(void) {
     X(parse_reports_duplicates_with_the_first_position)                                 \
     X(parse_reports_missing_main)                                                       \
     X(parse_rejects_bad_numbers_and_durations)                                          \
+    X(parse_accepts_decimal_durations_and_every_unit)                                   \
     X(parse_rejects_timed_events_other_than_gomaxprocs)                                 \
     X(parse_enforces_every_bound_with_a_clear_error)                                    \
     X(parse_rejects_text_larger_than_the_limit)                                         \

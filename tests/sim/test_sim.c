@@ -185,19 +185,55 @@ static void schedule_budget_ends_a_progressing_run_as_budget(void) {
     sim_result_free(&r);
 }
 
-/* main sleeps past the virtual time budget: nothing completes in its last
- * tenth, so the run is a hang. */
-static void virtual_time_budget_without_progress_is_a_hang(void) {
+/* main is one op of ns under a budget of limit_ns; returns the outcome. */
+static int run_one_op(int kind, int64_t ns, int64_t limit_ns, sim_result *r) {
     sb_begin(&sc, 1);
     sb_main(&sc);
-    sb_op(&sc, OP_SLEEP, 0, 20000000000LL);
+    sb_op(&sc, kind, 0, ns);
     sb_end_body(&sc);
     sim_config cfg;
     sim_config_default(&cfg);
-    cfg.vt_limit_ns = 10000000000LL;
+    cfg.vt_limit_ns = limit_ns;
+    return sim_run(&sc, &cfg, r);
+}
+
+/* main sleeps past the virtual time budget: it waits for a timer that
+ * fires after the limit, with nothing runnable, so the run ends 'budget'
+ * at the limit, not 'hang' (issue 13). */
+static void sleeping_past_the_budget_is_budget_not_a_hang(void) {
     sim_result r;
-    CHECK_EQ(sim_run(&sc, &cfg, &r), OUT_HANG);
+    CHECK_EQ(run_one_op(OP_SLEEP, 20000000000LL, 10000000000LL, &r), OUT_BUDGET);
+    CHECK(strstr(r.message, "wait for a timer at 200000") != NULL);
+    CHECK_EQ(r.end_time_ns, 10000000000LL);
+    sim_result_free(&r);
+}
+
+/* One op that never completes within the budget (a 20 s computation under
+ * a 10 s budget): nothing finished in the last tenth and nothing waits
+ * for time, so the run is a hang. */
+static void virtual_time_budget_without_progress_is_a_hang(void) {
+    sim_result r;
+    CHECK_EQ(run_one_op(OP_WORK, 20000000000LL, 10000000000LL, &r), OUT_HANG);
     CHECK(strstr(r.message, "virtual time budget exceeded: no goroutine finished an op") != NULL);
+    sim_result_free(&r);
+}
+
+/* Every event of a run to the largest budget has a time the 48-bit field
+ * holds: one-hour system calls cross the budget by at most one step. */
+static void the_largest_budget_keeps_every_time_below_2_48(void) {
+    sb_begin(&sc, 1);
+    sb_main(&sc);
+    sb_open(&sc, OP_LOOP, 0, 100);
+    sb_op(&sc, OP_SYSCALL, 0, 3600LL * 1000000000);
+    sb_close(&sc);
+    sb_end_body(&sc);
+    sim_config cfg;
+    sim_config_default(&cfg);
+    cfg.vt_limit_ns = 0;   /* the maximum */
+    sim_result r;
+    CHECK_EQ(sim_run(&sc, &cfg, &r), OUT_BUDGET);
+    CHECK(r.end_time_ns >= SIM_VT_LIMIT_MAX);
+    CHECK(r.end_time_ns <= TR_TIME_MAX);
     sim_result_free(&r);
 }
 
@@ -346,7 +382,9 @@ static void trace_value_names_agree_with_their_owners(void) {
     X(seeds_change_the_interleaving)                      \
     X(tracing_off_changes_nothing_but_the_record)         \
     X(schedule_budget_ends_a_progressing_run_as_budget)   \
-    X(virtual_time_budget_without_progress_is_a_hang)     \
+    X(sleeping_past_the_budget_is_budget_not_a_hang)  \
+    X(virtual_time_budget_without_progress_is_a_hang) \
+    X(the_largest_budget_keeps_every_time_below_2_48) \
     X(goroutine_limit_is_a_resource_outcome)              \
     X(stack_memory_limit_is_a_resource_outcome)           \
     X(config_text_round_trips)                            \
