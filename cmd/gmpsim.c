@@ -17,6 +17,7 @@
 #include "sim/tracefile.h"
 #include "fuzz/campaign/campaign.h"
 #include "replay/replay.h"
+#include "traces/atomicfile.h"
 #include "traces/capture.h"
 #include "traces/tools.h"
 
@@ -84,7 +85,7 @@ static void usage(FILE *out) {
             "  --check-determinism      run twice and compare every event\n"
             "  --plugin FILE.so         load invariants from a plugin (any command)\n"
             "  --strict-work            strict work conservation (reports Go 1.19's own gaps)\n"
-            "  --trace FILE             record every event to FILE (written atomically)\n"
+            "  --trace FILE             record every event to FILE (written atomically; - for stdout)\n"
             "  --max-schedules N        schedule() budget\n"
             "\n"
             "exit codes: 0 ok, 2 deadlock, 3 invariant violated, 4 hang/budget, 5 resource limit,\n"
@@ -237,6 +238,19 @@ static int check_determinism(const scenario *sc, run_opts *o) {
     return rc;
 }
 
+/* --trace OUT may be written: "-", absent or a regular file, and not the
+ * scenario file itself.  Checked before the run, so a bad path costs
+ * nothing (exit 10). */
+static int check_trace_output(const char *out, const char *scenario_arg) {
+    int e = af_check_target(out);
+    if (e == 0 && strncmp(scenario_arg, "builtin:", 8) != 0)
+        e = af_check_not_input(out, scenario_arg);
+    if (e == 0)
+        return EXIT_OK;
+    fprintf(stderr, "gmpsim: cannot write %s: %s\n", out, af_strerror(e));
+    return EXIT_IO;
+}
+
 static int cmd_run(int argc, char **argv) {
     if (argc < 1) {
         usage(stderr);
@@ -251,14 +265,22 @@ static int cmd_run(int argc, char **argv) {
     rc = parse_run_flags(argc - 1, argv + 1, &o);
     if (rc != EXIT_OK)
         return rc;
+    if (o.check_determinism && (o.trace_path != NULL || o.json)) {
+        fprintf(stderr, "gmpsim: --check-determinism prints its own verdict; it takes neither --trace nor --json\n");
+        return EXIT_USAGE;
+    }
     if (o.check_determinism)
         return check_determinism(&sc, &o);
+    if (o.trace_path != NULL && (rc = check_trace_output(o.trace_path, argv[0])) != EXIT_OK)
+        return rc;
+    /* The trace on standard output: the report goes to stderr. */
+    FILE *report = o.trace_path != NULL && strcmp(o.trace_path, "-") == 0 ? stderr : stdout;
     sim_result res;
     if (o.trace_path != NULL) {
         tr_error terr = {0};
         sim_run_to_file(&sc, &o.cfg, o.trace_path, &res, &terr);
         if (terr.cls != TR_OK) {
-            fprintf(stderr, "gmpsim: cannot write %s: %s\n", o.trace_path, terr.msg);
+            fprintf(stderr, "gmpsim: %s\n", terr.msg);
             sim_result_free(&res);
             return tr_err_exit_code(terr.cls);
         }
@@ -266,9 +288,9 @@ static int cmd_run(int argc, char **argv) {
         sim_run(&sc, &o.cfg, &res);
     }
     if (o.json)
-        sim_report_json(stdout, &sc, &res);
+        sim_report_json(report, &sc, &res);
     else
-        sim_report_text(stdout, &sc, &res);
+        sim_report_text(report, &sc, &res);
     sim_result_free(&res);
     return sim_outcome_exit_code(res.outcome);
 }

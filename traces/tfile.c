@@ -114,7 +114,7 @@ static void emit(tr_writer *w, const void *p, size_t n) {
     if (w->to_file) {
         errno = 0;
         if (fwrite(p, 1, n, w->af.f) != n)
-            tr_fail(&w->err, TR_ERR_IO, w->out_bytes, "writing %s: %s", w->af.tmp,
+            tr_fail(&w->err, TR_ERR_IO, w->out_bytes, "writing %s: %s", w->af.path,
                     strerror(errno ? errno : EIO));
     } else if (!mem_reserve(w, n)) {
         tr_fail(&w->err, TR_ERR_NOMEM, w->out_bytes, "out of memory for the trace buffer");
@@ -232,7 +232,7 @@ tr_writer *tr_writer_open(const char *path, const tr_section *secs, size_t nsecs
         return NULL;
     int rc = af_open(&w->af, path);
     if (rc != 0) {
-        tr_fail(err, TR_ERR_IO, 0, "cannot create %s.tmp: %s", path, strerror(rc));
+        tr_fail(err, TR_ERR_IO, 0, "cannot write %s: %s", path, af_strerror(rc));
         tr_writer_abort(w);
         return NULL;
     }
@@ -368,7 +368,7 @@ static int writer_close(tr_writer *w, tr_error *err) {
         w->to_file = false; /* af is released */
         if (rc != 0)
             tr_fail(&w->err, TR_ERR_IO, w->out_bytes, "committing %s: %s", path ? path : "trace",
-                    strerror(rc));
+                    af_strerror(rc));
         free(path);
     }
     if (w->err.cls != TR_OK && err != NULL)

@@ -296,14 +296,40 @@ static int write_output(const char *path, export_fn fn, const tl_model *m, const
             af_abort(&af);
     }
     if (e != 0) {
-        fprintf(err, "gmpsim export: writing %s: %s\n", path, strerror(e));
+        fprintf(err, "gmpsim export: writing %s: %s\n", path, af_strerror(e));
         return TR_EXIT_IO;
+    }
+    return TR_EXIT_OK;
+}
+
+/* Each output may be written: "-", absent or a regular file, not the input
+ * trace, and at most one of them standard output. */
+static int check_outputs(const args *a, FILE *err) {
+    const char *outs[2] = {a->perfetto, a->html};
+    if (a->perfetto != NULL && a->html != NULL && strcmp(a->perfetto, "-") == 0 && strcmp(a->html, "-") == 0) {
+        fprintf(err, "gmpsim export: only one output can be standard output (-)\n");
+        return TR_EXIT_USAGE;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (outs[i] == NULL)
+            continue;
+        int e = af_check_target(outs[i]);
+        if (e == 0)
+            e = af_check_not_input(outs[i], a->trace);
+        if (e != 0) {
+            fprintf(err, "gmpsim export: cannot write %s: %s\n", outs[i], af_strerror(e));
+            return TR_EXIT_IO;
+        }
     }
     return TR_EXIT_OK;
 }
 
 static int export_model(const args *a, const tl_model *m, FILE *out, FILE *err) {
     int rc = TR_EXIT_OK;
+    bool to_stdout = (a->perfetto != NULL && strcmp(a->perfetto, "-") == 0) ||
+                     (a->html != NULL && strcmp(a->html, "-") == 0);
+    if (to_stdout)
+        out = err;   /* the summary line must not mix with the output */
     if (a->perfetto != NULL)
         rc = write_output(a->perfetto, perfetto_fn, m, a->trace, err);
     if (rc == TR_EXIT_OK && a->html != NULL)
@@ -321,6 +347,8 @@ int tr_export_main(int argc, char **argv, FILE *out, FILE *err) {
         fprintf(err, "gmpsim export: say --perfetto OUT.json and/or --html OUT.html\n%s", usage_export);
         rc = TR_EXIT_USAGE;
     }
+    if (rc == TR_EXIT_OK)
+        rc = check_outputs(&a, err);
     tr_reader *r = NULL;
     if (rc == TR_EXIT_OK)
         rc = open_trace(&a, TR_READ_STRICT, &r, err);

@@ -164,35 +164,39 @@ static void run_flags(const sim_config *cfg, char *buf, size_t len) {
         snprintf(buf + n, len - (size_t)n, " --mutant %s", rt_mutant_name(cfg->rt.mutant));
 }
 
-/* Write DIR/failures/<id>/: scenario.gmp, trace.gmt, repro.sh, result.txt. */
+/* Write DIR/failures/<id>/: scenario.gmp, trace.gmt, repro.sh, result.txt,
+ * as one folder that appears complete or not at all (af_dir). */
 static void write_reproducer(campaign *c, uint64_t run, const char *name, const scenario *sc,
                              const sim_config *cfg, const sim_result *res) {
     if (c->written >= MAX_REPRODUCERS)
         return;
     char dir[1024], path[1200];
-    snprintf(dir, sizeof dir, "%s/failures/%06" PRIu64 "-%s", c->out, run, name);
+    snprintf(dir, sizeof dir, "%s/failures", c->out);
     make_dirs(dir);
+    snprintf(dir, sizeof dir, "%s/failures/%06" PRIu64 "-%s", c->out, run, name);
     size_t tlen = sc_format(sc, NULL, 0);
     char *text = malloc(tlen + 1);
-    if (text == NULL)
+    af_dir d;
+    int e = text == NULL ? ENOMEM : af_dir_open(&d, dir);
+    if (e != 0) {
+        fprintf(stderr, "gmpsim campaign: cannot write %s: %s\n", dir, af_strerror(e));
+        free(text);
         return;
+    }
     sc_format(sc, text, tlen + 1);
-    snprintf(path, sizeof path, "%s/scenario.gmp", dir);
-    af_write_file(path, text, tlen);
+    af_dir_write_file(&d, "scenario.gmp", text, tlen);
     free(text);
     sim_result again;
     tr_error terr = {0};
-    snprintf(path, sizeof path, "%s/trace.gmt", dir);
-    sim_run_to_file(sc, cfg, path, &again, &terr);
+    sim_run_to_file(sc, cfg, af_dir_path(&d, "trace.gmt", path, sizeof path), &again, &terr);
     char flags[512], buf[4096];
     run_flags(cfg, flags, sizeof flags);
     int n = snprintf(buf, sizeof buf,
                      "#!/bin/sh\n# Reproduces: %s (%s)\n"
                      "exec \"${GMPSIM:-gmpsim}\" run \"$(dirname \"$0\")/scenario.gmp\" %s\n",
                      sim_outcome_name(res->outcome), res->message, flags);
-    snprintf(path, sizeof path, "%s/repro.sh", dir);
-    af_write_file(path, buf, n > 0 ? (size_t)n : 0);
-    chmod(path, 0755);
+    af_dir_write_file(&d, "repro.sh", buf, n > 0 ? (size_t)n : 0);
+    chmod(af_dir_path(&d, "repro.sh", path, sizeof path), 0755);
     n = snprintf(buf, sizeof buf,
                  "outcome: %s\nmessage: %s\ninvariant: %s\nevent: %" PRIu64 "\ndigest: %016" PRIx64
                  "\nreproduced: %s (digest %016" PRIx64 ")\ntrace: %s\n",
@@ -200,9 +204,12 @@ static void write_reproducer(campaign *c, uint64_t run, const char *name, const 
                  res->outcome == OUT_INVARIANT ? gmp_invariant_name(res->invariant) : "-", res->violation_seq,
                  res->digest, again.digest == res->digest ? "yes" : "NO (nondeterminism!)", again.digest,
                  terr.cls == TR_OK ? "trace.gmt" : terr.msg);
-    snprintf(path, sizeof path, "%s/result.txt", dir);
-    af_write_file(path, buf, n > 0 ? (size_t)n : 0);
+    af_dir_write_file(&d, "result.txt", buf, n > 0 ? (size_t)n : 0);
     sim_result_free(&again);
+    if ((e = af_dir_commit(&d)) != 0) {
+        fprintf(stderr, "gmpsim campaign: cannot write %s: %s\n", dir, af_strerror(e));
+        return;
+    }
     c->written++;
     printf("FAILURE %s: %s: %s\n  reproducer: %s\n", name, sim_outcome_name(res->outcome), res->message, dir);
     fflush(stdout);

@@ -829,10 +829,12 @@ bool sc_parse_file(const char *path, scenario *out, sc_error *err) {
         return false;
     }
     size_t n = 0;
+    errno = 0;
     char *buf = read_file(f, &n);
+    int e = errno ? errno : EIO;   /* "Is a directory", out of memory, ... */
     fclose(f);
     if (buf == NULL) {
-        snprintf(err->msg, sizeof err->msg, "cannot read %.100s", path);
+        snprintf(err->msg, sizeof err->msg, "cannot read %.100s: %s", path, strerror(e));
         return false;
     }
     bool ok = sc_parse(buf, n, out, err);
