@@ -85,7 +85,10 @@ static void usage(FILE *out) {
             "  --check-determinism      run twice and compare every event\n"
             "  --plugin FILE.so         load invariants from a plugin (any command)\n"
             "  --strict-work            strict work conservation (reports Go 1.19's own gaps)\n"
-            "  --trace FILE             record every event to FILE (written atomically; - for stdout)\n"
+            "  --fixed-costs            use each measured cost's median, draw none (docs/simulator.md)
+"
+            "  --trace FILE             record every event to FILE (written atomically; - for stdout)
+"
             "  --max-schedules N        schedule() budget\n"
             "\n"
             "exit codes: 0 ok, 2 deadlock, 3 invariant violated, 4 hang/budget, 5 resource limit,\n"
@@ -189,6 +192,8 @@ static int parse_run_flags(int argc, char **argv, run_opts *o) {
             o->json = true;
         } else if (strcmp(a, "--check") == 0) {
             o->cfg.check = true;
+        } else if (strcmp(a, "--fixed-costs") == 0) {
+            o->cfg.fixed_costs = true;
         } else if (strcmp(a, "--strict-work") == 0) {
             o->cfg.strict_work = true;
         } else if (strcmp(a, "--check-determinism") == 0) {

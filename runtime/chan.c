@@ -9,6 +9,12 @@
  */
 #include "internal.h"
 
+/* How a channel op that did not block went (CHANOP's third argument). */
+enum { CHANOP_SEND_BUF = 0, CHANOP_SEND_DIRECT, CHANOP_RECV_BUF, CHANOP_RECV_DIRECT, CHANOP_RECV_REFILL,
+       CHANOP_RECV_CLOSED, CHANOP_CLOSE };
+/* How select took its case (SELECT's third argument). */
+enum { SELECT_READY = 0, SELECT_WOKEN, SELECT_DEFAULT };
+
 hchan **allchans;
 uint32_t nallchans;
 static uint32_t capchans;
@@ -140,9 +146,9 @@ static bool chanparkcommit(g *gp, void *chanLock) {
 /* Deliver v to the blocked receiver sg, then wake it.  c.lock is held
  * and released by unlockf before the wakeup. */
 static void send(hchan *c, sudog *sg, int64_t v, void (*unlockf)(void *), void *ul) {
-    (void)c;
     sg->elem = v;
     g *gp = sg->g;
+    TRACE(CHANOP, c->id, GOID(gp), CHANOP_SEND_DIRECT);
     unlockf(ul);
     gp->param = sg;
     sg->success = true;
@@ -162,6 +168,7 @@ static void recv(hchan *c, sudog *sg, int64_t *v, void (*unlockf)(void *), void 
         c->sendx = c->recvx;   /* c->sendx = (c->sendx+1) % c->dataqsiz */
     }
     g *gp = sg->g;
+    TRACE(CHANOP, c->id, GOID(gp), c->dataqsiz == 0 ? CHANOP_RECV_DIRECT : CHANOP_RECV_REFILL);
     unlockf(ul);
     gp->param = sg;
     sg->success = true;
@@ -193,6 +200,7 @@ void rt_chansend(hchan *c, int64_t v) {
         if (++c->sendx == c->dataqsiz)
             c->sendx = 0;
         c->qcount++;
+        TRACE(CHANOP, c->id, 0, CHANOP_SEND_BUF);
         unlock(&c->lock);
         return;
     }
@@ -225,6 +233,7 @@ bool rt_chanrecv(hchan *c, int64_t *v) {
         block_forever(waitReasonChanReceiveNilChan);
     lock(&c->lock);
     if (c->closed && c->qcount == 0) {
+        TRACE(CHANOP, c->id, 0, CHANOP_RECV_CLOSED);
         unlock(&c->lock);
         *v = 0;
         return false;
@@ -242,6 +251,7 @@ bool rt_chanrecv(hchan *c, int64_t *v) {
         if (++c->recvx == c->dataqsiz)
             c->recvx = 0;
         c->qcount--;
+        TRACE(CHANOP, c->id, 0, CHANOP_RECV_BUF);
         unlock(&c->lock);
         return true;
     }
@@ -274,18 +284,22 @@ void rt_closechan(hchan *c) {
     }
     c->closed = true;
     gList glist = {0};
+    uint32_t nwoken = 0;
     /* release all readers, then all writers */
     for (sudog *sg; (sg = waitq_dequeue(&c->recvq)) != NULL;) {
         sg->elem = 0;
         sg->g->param = sg;
         sg->success = false;
         glist_push(&glist, sg->g);
+        nwoken++;
     }
     for (sudog *sg; (sg = waitq_dequeue(&c->sendq)) != NULL;) {
         sg->g->param = sg;
         sg->success = false;
         glist_push(&glist, sg->g);
+        nwoken++;
     }
+    TRACE(CHANOP, c->id, nwoken, CHANOP_CLOSE);
     unlock(&c->lock);
     /* Ready all Gs now that the lock is dropped (LIFO order). */
     for (g *gp; (gp = glist_pop(&glist)) != NULL;) {
@@ -358,7 +372,13 @@ static void sort_lockorder(selstate *st) {
     }
 }
 
-static int sel_done(selstate *st, int casi) { return casi < 0 ? -1 : st->orig[casi]; }
+/* The case select took, in the caller's numbering; traced with how it
+ * was taken (SELECT_READY, SELECT_WOKEN; SELECT_DEFAULT for -1). */
+static int sel_done(selstate *st, int casi, uint8_t how) {
+    int r = casi < 0 ? -1 : st->orig[casi];
+    TRACE(SELECT, r < 0 ? UINT32_MAX : (uint32_t)r, st->ncases, how);
+    return r;
+}
 
 /* Pass 3: after wakeup, take our sudogs off every channel but the winner. */
 static int sel_after_wakeup(selstate *st, g *gp, bool *caseSuccess) {
@@ -415,10 +435,12 @@ static int sel_poll(selstate *st) {
                     c->recvx = 0;
                 c->qcount--;
                 cas->recvok = true;
+                TRACE(CHANOP, c->id, 0, CHANOP_RECV_BUF);
                 selunlock(st);
                 return casi;
             }
             if (c->closed) {
+                TRACE(CHANOP, c->id, 0, CHANOP_RECV_CLOSED);
                 selunlock(st);
                 cas->val = 0;
                 cas->recvok = false;
@@ -439,6 +461,7 @@ static int sel_poll(selstate *st) {
                 if (++c->sendx == c->dataqsiz)
                     c->sendx = 0;
                 c->qcount++;
+                TRACE(CHANOP, c->id, 0, CHANOP_SEND_BUF);
                 selunlock(st);
                 return casi;
             }
@@ -508,7 +531,7 @@ int rt_select(rt_scase *cases, int ncases, bool block) {
     }
     if (st.norder == 0) {
         if (!block)
-            return -1;
+            return sel_done(&st, -1, SELECT_DEFAULT);
         block_forever(waitReasonSelectNoCases);
     }
     for (int i = 0; i < st.norder; i++)
@@ -517,12 +540,12 @@ int rt_select(rt_scase *cases, int ncases, bool block) {
     sellock(&st);
     int casi = sel_poll(&st);
     if (casi >= 0)
-        return sel_done(&st, casi);
+        return sel_done(&st, casi, SELECT_READY);
     if (!block) {
         selunlock(&st);
-        return -1;
+        return sel_done(&st, -1, SELECT_DEFAULT);
     }
-    return sel_done(&st, sel_block(&st));
+    return sel_done(&st, sel_block(&st), SELECT_WOKEN);
 }
 
 void chan_reset(void) {

@@ -12,7 +12,7 @@
 
 /* ---- basics ---- */
 static inline g *getg(void) { return plat_getg(); }
-static inline int64_t nanotime(void) { return plat_nanotime(); }
+static inline int64_t nanotime(void) { return plat_nanotime() + NANOTIME_AT_BOOT; }
 static inline uint32_t fastrand(void) { return plat_fastrand(); }
 /* Go's fastrandn: a multiply-shift range reduction of fastrand. */
 static inline uint32_t fastrandn(uint32_t n) { return (uint32_t)(((uint64_t)fastrand() * n) >> 32); }
@@ -163,6 +163,16 @@ static inline bool pMask_read(const uint32_t *mask, uint32_t id) {
 static inline void pMask_set(uint32_t *mask, int32_t id) { atomic_Or(&mask[id / 32], 1u << (id % 32)); }
 static inline void pMask_clear(uint32_t *mask, int32_t id) { atomic_And(&mask[id / 32], ~(1u << (id % 32))); }
 
+/* ---- lockedm.c ---- */
+void incidlelocked(int32_t v);
+void lockOSThread(void);
+void unlockOSThread(void);
+void stoplockedm(void);
+void startlockedm(g *gp);
+_Noreturn void mexit(void);
+bool newm_handoff(m *mp);
+void newm1(m *mp);
+
 /* ---- syscall.c ---- */
 void entersyscall(void);
 void exitsyscall(void);
@@ -204,5 +214,6 @@ void sync_reset(void);
 void chan_reset(void);
 void time_reset(void);
 void world_reset(void);
+void lockedm_reset(void);
 
 #endif

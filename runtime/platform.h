@@ -23,15 +23,17 @@
  *     int64_t plat_nanotime(void)      this thread's virtual or real clock
  *     void plat_usleep(uint32_t us), void plat_osyield(void)
  *     void plat_spend(int64_t ns)      the thread is busy (computing, in the kernel) for ns
+ *     void plat_syscall(int64_t ns)    the thread is in a blocking system call that takes ns
+ *                                      (plus the kernel's own entry and exit)
+ *     void plat_procyield(uint32_t n)  n PAUSE instructions (Go's procyield)
+ *     int64_t plat_cost(unsigned what) how long a piece of Go's own code takes (COST_*):
+ *                                      real hardware varies, so the backend may draw it
  *   locks (each acquire and release is a yield point)
  *     void plat_lock(mutex *l), void plat_unlock(mutex *l)
  *   atomics: every atomic in runtime/atomic.h first calls
  *     void plat_atomic_point(void)     a yield point; the backend may switch threads
  *   randomness
  *     uint32_t plat_fastrand(void)     Go's fastrand
- *     uint32_t plat_timing(unsigned what, uint32_t n)  in [0, n): an outcome of OS
- *                                      thread timing the runtime models without running
- *                                      it step by step (what: TIMING_*); 0 is the usual one
  *   safe points
  *     bool plat_inject_preempt(int where)  should the running G be preempted here?
  *   memory model
@@ -59,8 +61,16 @@ typedef struct p p;
 typedef struct note note;
 typedef struct mutex mutex;
 
-/* Timing-dependent outcomes (argument of plat_timing). */
-enum { TIMING_INIT_HANDOFF = 0 };
+/* Costs of Go's own code the runtime does not run step by step
+ * (argument of plat_cost); sim/costs.def has their measured ranges. */
+enum {
+    COST_RUNTIME_INIT = 0,     /* runtime.main: the runtime's package initialisers */
+    COST_RUNTIME_INIT_NOOS,    /* the same, in a program that does not import os */
+    COST_MAIN_INIT,            /* runtime.main: the program's package initialisers (os, fmt, ...) */
+    COST_MAIN_INIT_NOOS,       /* the same without os */
+    COST_SCAVENGER_INIT,       /* bgscavenge's initialisation */
+    COST__RUNTIME_COUNT
+};
 
 /* Where an injected preemption may happen (argument of plat_inject_preempt). */
 enum { PREEMPT_AT_SAFEPOINT = 0, PREEMPT_AT_QUANTUM = 1 };

@@ -51,7 +51,7 @@ void rt_trace_emit(unsigned kind, uint32_t a0, uint32_t a1, uint32_t a2) {
     if (ctx != trctx_of(mp))
         throw("trace context out of date");
 #endif
-    tr_emit_ctx(plat_trace(), kind, nanotime(), ctx, a0, a1, a2);
+    tr_emit_ctx(plat_trace(), kind, plat_nanotime(), ctx, a0, a1, a2);
 }
 
 /* ---- in-hand Gs (checking only) ---- */
@@ -125,6 +125,7 @@ m *rt_alloc_m0(const rt_config *cfg) {
 
 static void schedinit(const rt_config *cfg) {
     g *gp = getg();
+    memset(rt_withdrawals, 0, sizeof rt_withdrawals);
     sched.maxmcount = MAX_MCOUNT;
     ncpu = cfg->ncpu;
     rt_mutant = cfg->mutant;
@@ -155,74 +156,81 @@ static void newm_sysmon(void *unused) {
 /* ---- what Go's runtime.main does before main.main ----
  *
  * Real Go 1.19 runs its own goroutines before the program's main, and the
- * scheduler state they leave decides the first orders a program sees:
- *   - runtime's init starts forcegchelper (goid 2), which parks;
- *   - gcenable starts bgsweep (3) and bgscavenge (4) and waits on a
- *     channel until each has started (two receives), then they park;
- *   - os's init calls SetFinalizer, which starts runfinq (5): it is still in
- *     the P's runnext when main.main starts;
- *   - main is locked to m0 during init, so each time it blocks the P is
- *     handed to a second thread (M2, left idle) and main comes back through
- *     startlockedm, whose execute does not inherit the time slice: two more
- *     schedticks than an unlocked main would leave (schedtick is 4).  How
- *     those handoffs race is OS timing: real Go ends with schedtick 5 in
- *     about 1 run in 170 (probe_start), modelled as 1 in 64 through
- *     plat_timing.
- * This reproduces that state: same goids, same parked system goroutines,
- * runfinq in runnext, schedtick 4, one idle spare M.  (Measured on real Go
- * by tests/conformance/probe_start.go.) */
+ * scheduler state they leave decides the first orders a program sees.
+ * This is that code, in the same order:
+ *   - runtime.main starts sysmon and locks the main goroutine to m0
+ *     (lockOSThread) for the package initialisers;
+ *   - the runtime's init starts forcegchelper (goid 2), which parks;
+ *   - gcenable starts bgsweep (3) and bgscavenge (4) and receives twice
+ *     from a channel each sends on once it has started; then they park;
+ *   - os's init calls SetFinalizer on stdin, stdout and stderr, which
+ *     starts runfinq (5), left in the P's runnext: only for a program that
+ *     imports os (rt_config.imports_os);
+ *   - unlockOSThread, then main.main.
+ * Each time main blocks while locked, m0 hands the P to another M and
+ * sleeps (stoplockedm); the G that readies main puts it in runnext, and the
+ * M that picks it hands the P back (startlockedm): an execute that does
+ * not inherit the slice.  That leaves schedtick at 4 when main.main
+ * starts, as real Go's probe measures most of the time.  The other values
+ * come from real timing, modelled here: sysmon's first look at P0 finds
+ * schedtick unchanged since its zero sysmontick (nanotime is time since
+ * boot, never near 0), so if that look falls while a G runs on P0 it is
+ * preempted at its next function call, and the fairness check at
+ * schedtick 0 takes it from the global queue.  How long each phase takes
+ * is measured (plat_cost, sim/costs.def), and that decides how often it
+ * happens. */
 
 static void park_forever(uint8_t reason) { gopark(NULL, NULL, reason, WAIT_FOREVER, NULL); }
 
-static void forcegchelper(void *unused) {
+/* forcegchelper, runfinq: start, then park until work comes (never here). */
+static void system_parker(void *unused) {
     (void)unused;
     rt_mark_system();
+    rt_safepoint();
     park_forever(waitReasonZero);
 }
 
-static void bgworker(void *c) {
+/* bgsweep and bgscavenge: initialise (bgscavenge takes a while: initns),
+ * say "started" on c, park. */
+static void bgworker(hchan *c, int64_t initns) {
     rt_mark_system();
-    rt_chansend(c, 1);   /* "started" */
+    rt_safepoint();
+    rt_work(initns);
+    rt_chansend(c, 1);
+    rt_safepoint();
     park_forever(waitReasonZero);
 }
 
-static void runfinq(void *unused) {
-    (void)unused;
-    rt_mark_system();
-    park_forever(waitReasonZero);
-}
+static void bgsweep(void *c) { bgworker(c, 0); }
+static void bgscavenge(void *c) { bgworker(c, plat_cost(COST_SCAVENGER_INIT)); }
 
-/* The spare M: parks at once, ready to be started like any idle M. */
-static void mstart_idle(void) {
-    stopm();
-    schedule();
-}
-
-static void newm_spare(void *unused) {
-    (void)unused;
-    newm(mstart_idle, NULL, -1);
-}
-
+/* Go's package initialisers are runtime code: preemptible at their
+ * function calls, which rt_work's quanta stand for. */
 static void runtime_init(void) {
-    rt_go(forcegchelper, NULL);
+    bool os = rt_cfg->imports_os;
+    rt_work(plat_cost(os ? COST_RUNTIME_INIT : COST_RUNTIME_INIT_NOOS));   /* doInit(&runtime_inittask) */
+    rt_go(system_parker, NULL);      /* ... whose proc.go init starts forcegchelper */
+    rt_safepoint();                  /* gcenable */
     hchan *c = rt_makechan(2);
-    rt_go(bgworker, c);      /* bgsweep */
-    rt_go(bgworker, c);      /* bgscavenge */
+    rt_go(bgsweep, c);
+    rt_go(bgscavenge, c);
     int64_t v;
     rt_chanrecv(c, &v);
     rt_chanrecv(c, &v);
-    systemstack(newm_spare, NULL);
-    uint32_t extra = plat_timing(TIMING_INIT_HANDOFF, 64) == 63;
-    getg()->m->p->schedtick += 2 + extra;   /* the two startlockedm executes */
-    rt_go(runfinq, NULL);
+    rt_work(plat_cost(os ? COST_MAIN_INIT : COST_MAIN_INIT_NOOS));   /* doInit(&main_inittask) */
+    if (os)
+        rt_go(system_parker, NULL);  /* runfinq, from os's SetFinalizer calls */
 }
 
 static void runtime_main(void *arg) {
     (void)arg;
     mainStarted = true;
     systemstack(newm_sysmon, NULL);
-    if (rt_cfg->go_init)
+    if (rt_cfg->go_init) {
+        lockOSThread();
         runtime_init();
+        unlockOSThread();
+    }
     the_main.fn(the_main.arg);
     rt_exit(0);
 }
@@ -315,6 +323,7 @@ static g *newproc1(gofunc fn, void *arg, g *callergp) {
         pp->goidcache = atomic_Xadd64(&sched.goidgen, _GoidCacheBatch);
         pp->goidcache -= _GoidCacheBatch - 1;
         pp->goidcacheend = pp->goidcache + _GoidCacheBatch;
+        TRACE(GOIDCACHE, pp->goidcache, 0, 0);
     }
     newg->goid = (int64_t)pp->goidcache++;
     TRACE(NEWPROC, GOID(newg), callergp ? GOID(callergp) : 0, 0);
@@ -345,13 +354,20 @@ static void goexit0(g *gp) {
     p *pp = mp->p;
     casgstatus(gp, _Grunning, _Gdead);
     gp->m = NULL;
+    bool locked = gp->lockedm != NULL;
+    gp->lockedm = NULL;
+    mp->lockedg = NULL;
     gp->preempt = false;
     gp->waitreason = 0;
     gp->waitkind = WAIT_NONE;
     gp->waitobj = NULL;
     gp->param = NULL;
     dropg();
+    if (mp->lockedInt != 0)
+        throw("internal lockOSThread error");
     gfput(pp, gp);
+    if (locked)
+        mexit();   /* the G may have left its thread in an unusual state: end it */
     schedule();
 }
 
@@ -369,19 +385,32 @@ _Noreturn void schedule(void) {
     m *mp = gp0->m;
     if (mp->locks != 0)
         throw("schedule: holding locks");
-    p *pp = mp->p;
-    pp->preempt = false;
-    /* A spinning M has no local work by definition (golang/go#10573). */
-    if (mp->spinning && (pp->runnext != NULL || pp->runqhead != pp->runqtail))
-        throw("schedule: spinning with local work");
-    sched.nschedule++;
-    bool inheritTime = false;
-    uint32_t src = 0;
-    g *gp = findrunnable(&inheritTime, &src);   /* blocks until work is available */
-    if (mp->spinning)
-        resetspinning_();
-    mp->found_src = (uint8_t)src;
-    execute(gp, inheritTime);
+    if (mp->lockedg != NULL) {
+        /* This M runs only its locked G: wait until it is handed back. */
+        stoplockedm();
+        mp->found_src = SRC_LOCKED;
+        execute(mp->lockedg, false);
+    }
+    for (;;) {
+        p *pp = mp->p;
+        pp->preempt = false;
+        /* A spinning M has no local work by definition (golang/go#10573). */
+        if (mp->spinning && (pp->runnext != NULL || pp->runqhead != pp->runqtail))
+            throw("schedule: spinning with local work");
+        sched.nschedule++;
+        bool inheritTime = false;
+        uint32_t src = 0;
+        g *gp = findrunnable(&inheritTime, &src);   /* blocks until work is available */
+        if (mp->spinning)
+            resetspinning_();
+        if (gp->lockedm != NULL) {
+            /* Hand our P to the M gp is locked to; we come back with another. */
+            startlockedm(gp);
+            continue;
+        }
+        mp->found_src = (uint8_t)src;
+        execute(gp, inheritTime);
+    }
 }
 
 /* Run gp on the current M.  If inheritTime, gp uses the rest of the
@@ -515,10 +544,17 @@ static int64_t checkTimersNoP(int32_t nallp, int64_t pollUntil) {
  * P, so Go 1.19 does not keep the promise for work queued at that moment:
  * withdraw it.  None of this reads a yield point or changes a schedule;
  * --strict-work still reports the gap (docs/invariants.md). */
-static void withdraw_wake_promises(void) {
-    for (uint32_t i = 0; i < allglen; i++)
-        if (allgs[i]->fresh)
+uint64_t rt_withdrawals[RT_WINDOW__COUNT];
+
+static void withdraw_wake_promises(int window) {
+    bool any = false;
+    for (uint32_t i = 0; i < allglen; i++) {
+        if (allgs[i]->fresh) {
+            any |= allgs[i]->wake_promised;
             allgs[i]->wake_promised = false;
+        }
+    }
+    rt_withdrawals[window] += any;
 }
 
 /* Does nm, just read from sched.nmspinning, count Ms that do not spin? */
@@ -537,8 +573,12 @@ static bool phantom_credit(uint32_t nm) {
  * between saw a spinner and woke nobody.  Called once nmspinning is down. */
 static void withdraw_global_promises(void) {
     g *gp = sched.runq.head;
-    for (int32_t n = 0; gp != NULL && n < sched.runqsize; n++, gp = gp->schedlink)
+    bool any = false;
+    for (int32_t n = 0; gp != NULL && n < sched.runqsize; n++, gp = gp->schedlink) {
+        any |= gp->wake_promised;
         gp->wake_promised = false;
+    }
+    rt_withdrawals[RT_WINDOW_GLOBAL_RECHECK] += any;
 }
 
 /* The current M enters or leaves the unchecked-idler window. */
@@ -690,7 +730,10 @@ static g *findrunnable(bool *inheritTime, uint32_t *src) {
             unchecked_idle(true);   /* ends if this M spins, else at pidleput */
             uint32_t nm = atomic_Load(&sched.nmspinning);
             phantom = phantom_credit(nm);
-            spin = 2 * nm < procs - atomic_Load(&sched.npidle);
+            uint32_t npidle = atomic_Load(&sched.npidle);
+            spin = 2 * nm < procs - npidle;
+            if (!spin)
+                TRACE(NOSPIN, nm, npidle, 0);
         }
         if (spin) {
             if (!mp->spinning) {
@@ -713,7 +756,7 @@ static g *findrunnable(bool *inheritTime, uint32_t *src) {
             if (w != 0 && (pollUntil == 0 || w < pollUntil))
                 pollUntil = w;
         } else if (phantom) {
-            withdraw_wake_promises();
+            withdraw_wake_promises(RT_WINDOW_PHANTOM);
         }
         bool retry;
         gp = findrunnable_idle(pp, now, pollUntil, &retry, src);
@@ -742,11 +785,23 @@ bool parkunlock_c(g *gp, void *lk) {
     return true;
 }
 
+/* The id of the channel or semaphore gp waits on, for the GOPARK event
+ * (UINT32_MAX: none, or several, as for select). */
+static uint32_t waitobj_id(const g *gp) {
+    if (gp->waitobj == NULL)
+        return UINT32_MAX;
+    if (gp->waitkind == WAIT_CHAN)
+        return (uint32_t)((const hchan *)gp->waitobj)->id;
+    if (gp->waitkind == WAIT_SEMA)
+        return ((const rt_sema *)gp->waitobj)->id;
+    return UINT32_MAX;
+}
+
 static void park_m(g *gp) {
     m *mp = getg()->m;
     casgstatus(gp, _Grunning, _Gwaiting);
     dropg();
-    TRACE(GOPARK, GOID(gp), gp->waitreason, gp->waitobj ? 1 : 0);
+    TRACE(GOPARK, GOID(gp), waitobj_id(gp), gp->waitreason);
     /* Chan, select and sema waiters are already on their wait queue. */
     if (gp->waitkind != WAIT_TIMER)
         xfer_del(mp, gp);
@@ -920,11 +975,19 @@ static m *allocm(void (*fn)(void), int64_t id) {
     return mp;
 }
 
-/* Create a new M that runs fn (or the scheduler) with pp. */
+/* Create a new M that runs fn (or the scheduler) with pp.  An M the
+ * program locked does not clone: the template thread does (lockedm.c). */
 void newm(void (*fn)(void), p *pp, int64_t id) {
     m *mp = allocm(fn, id);
     mp->nextp = pp;
-    TRACE(NEWM, mp->id, PID(pp), fn == mspinning_);
+    if (newm_handoff(mp))
+        return;
+    newm1(mp);
+}
+
+/* Start mp's thread. */
+void newm1(m *mp) {
+    TRACE(NEWM, mp->id, PID(mp->nextp), mp->mstartfn == mspinning_);
     plat_newosproc(mp);
 }
 
@@ -960,6 +1023,7 @@ void startm(p *pp, bool spinning) {
         pp = pidleget(0);
         if (pp == NULL) {
             unlock(&sched.lock);
+            TRACE(STARTM_NOP, 0, 0, spinning);
             if (spinning) {
                 /* No idle P after all: undo the caller's increment. */
                 uint32_t nm = atomic_Xadd(&sched.nmspinning, -1);
@@ -1014,7 +1078,7 @@ void handoffp(p *pp) {
         return;
     }
     if (phantom)
-        withdraw_wake_promises();
+        withdraw_wake_promises(RT_WINDOW_PHANTOM);
     handoffp_locked(pp);
 }
 
@@ -1060,7 +1124,7 @@ static void handoffp_locked(p *pp) {
 void wakep(void) {
     if (atomic_Load(&sched.npidle) == 0) {
         if (rt_xfer_on && any_unchecked_idler())
-            withdraw_wake_promises();
+            withdraw_wake_promises(RT_WINDOW_UNCHECKED_IDLER);
         return;
     }
     /* Be conservative: at most one M spins up at a time. */

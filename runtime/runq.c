@@ -222,12 +222,12 @@ g *runqget(p *pp, bool *inheritTime) {
 /* Grab half of pp's queue into batch[batchHead...], or its runnext on the
  * last steal pass.  Can be executed by any P. */
 static uint32_t runqgrab(p *pp, g **batch, uint32_t batchHead, bool stealRunNextG,
-                         bool *tookNext) {
-    *tookNext = false;
+                         uint32_t *seen) {
     for (;;) {
         uint32_t h = atomic_LoadAcq(&pp->runqhead);   /* load-acquire, synchronize with other consumers */
         uint32_t t = atomic_LoadAcq(&pp->runqtail);   /* load-acquire, synchronize with the producer */
         uint32_t n = t - h;
+        *seen = n;
         n = n - n / 2;
         if (n == 0) {
             if (stealRunNextG) {
@@ -236,13 +236,17 @@ static uint32_t runqgrab(p *pp, g **batch, uint32_t batchHead, bool stealRunNext
                     /* The victim is running and may be about to schedule
                      * its runnext: back off for a moment, as Go does, so
                      * we do not steal it just before it would run. */
-                    if (pp->status == _Prunning)
+                    if (pp->status == _Prunning) {
+                        TRACE(RUNQGRAB_NEXT, pp->id, GOID(next), 0);
                         plat_usleep(3);
-                    if (!atomic_Casp((void **)&pp->runnext, next, NULL))
+                    }
+                    if (!atomic_Casp((void **)&pp->runnext, next, NULL)) {
+                        TRACE(RUNQGRAB_NEXT, pp->id, GOID(next), 1);
                         continue;
+                    }
                     batch[batchHead % RUNQ_LEN] = next;
                     xfer_add(getg()->m, next);
-                    *tookNext = true;
+                    *seen = 0;
                     return 1;
                 }
             }
@@ -265,11 +269,13 @@ static uint32_t runqgrab(p *pp, g **batch, uint32_t batchHead, bool stealRunNext
  * Executed only by pp's owner. */
 g *runqsteal(p *pp, p *p2, bool stealRunNextG) {
     uint32_t t = pp->runqtail;
-    bool tookNext;
-    uint32_t n = runqgrab(p2, pp->runq, t, stealRunNextG, &tookNext);
+    uint32_t seen;
+    uint32_t n = runqgrab(p2, pp->runq, t, stealRunNextG, &seen);
     if (n == 0)
         return NULL;
-    TRACE(RUNQSTEAL, p2->id, n, tookNext);
+    TRACE(RUNQSTEAL, p2->id, seen, n);
+    for (uint32_t i = 0; i < n; i++)
+        TRACE(STOLEN, GOID(pp->runq[(t + i) % RUNQ_LEN]), p2->id, 0);
     n--;
     g *gp = pp->runq[(t + n) % RUNQ_LEN];   /* stays in hand until execute */
     if (n == 0)
@@ -286,8 +292,45 @@ g *runqsteal(p *pp, p *p2, bool stealRunNextG) {
 
 /* ---- free Gs ---- */
 
-/* Put a dead G on pp's free list; at GFREE_SPILL move all but GFREE_KEEP
- * to the global list.  Executed only by the owner P. */
+/* Splice all of q onto the head of l, keeping q's order (Go's
+ * gList.pushAll). */
+static void glist_pushAll(gList *l, gQueue *q) {
+    if (q->tail == NULL)
+        return;
+    q->tail->schedlink = l->head;
+    l->head = q->head;
+    q->head = q->tail = NULL;
+}
+
+/* Pop pp's free Gs while it holds at least keep of them, into two queues
+ * (with and without a stack) in reverse pop order, then splice both onto
+ * the global lists under their lock: Go's order, so the G popped last is
+ * the first a refill takes.  Returns how many moved.  Owner P only. */
+static int32_t gfree_spill(p *pp, int32_t keep) {
+    m *mp = getg()->m;
+    gQueue stackQ = {0}, noStackQ = {0};
+    int32_t inc = 0;
+    while (pp->gFree.list.head != NULL && pp->gFree.n >= keep) {
+        g *g1 = glist_pop(&pp->gFree.list);
+        pp->gFree.n--;
+        gqueue_push(g1->stack.lo == 0 ? &noStackQ : &stackQ, g1);
+        xfer_add(mp, g1);   /* in this frame's queues until the lock is held */
+        inc++;
+    }
+    lock(&sched.gFree.lock);
+    for (g *g1 = noStackQ.head; g1 != NULL; g1 = g1->schedlink)
+        xfer_del(mp, g1);
+    for (g *g1 = stackQ.head; g1 != NULL; g1 = g1->schedlink)
+        xfer_del(mp, g1);
+    glist_pushAll(&sched.gFree.noStack, &noStackQ);
+    glist_pushAll(&sched.gFree.stack, &stackQ);
+    sched.gFree.n += inc;
+    unlock(&sched.gFree.lock);
+    return inc;
+}
+
+/* Put a dead G on pp's free list; at GFREE_SPILL move all but
+ * GFREE_KEEP - 1 to the global list.  Executed only by the owner P. */
 void gfput(p *pp, g *gp) {
     if (readgstatus(gp) != _Gdead)
         throw("gfput: bad status (not Gdead)");
@@ -297,28 +340,8 @@ void gfput(p *pp, g *gp) {
     pp->gFree.n++;
     xfer_del(getg()->m, gp);
     int32_t spilled = 0;
-    if (pp->gFree.n >= GFREE_SPILL) {
-        m *mp = getg()->m;
-        gList stackQ = {0}, noStackQ = {0};
-        while (pp->gFree.n >= GFREE_KEEP) {
-            g *g1 = glist_pop(&pp->gFree.list);
-            pp->gFree.n--;
-            glist_push(g1->stack.lo == 0 ? &noStackQ : &stackQ, g1);
-            xfer_add(mp, g1);   /* in this frame's lists until the lock is held */
-            spilled++;
-        }
-        lock(&sched.gFree.lock);
-        for (g *g1; (g1 = glist_pop(&noStackQ)) != NULL;) {
-            glist_push(&sched.gFree.noStack, g1);
-            xfer_del(mp, g1);
-        }
-        for (g *g1; (g1 = glist_pop(&stackQ)) != NULL;) {
-            glist_push(&sched.gFree.stack, g1);
-            xfer_del(mp, g1);
-        }
-        sched.gFree.n += spilled;
-        unlock(&sched.gFree.lock);
-    }
+    if (pp->gFree.n >= GFREE_SPILL)
+        spilled = gfree_spill(pp, GFREE_KEEP);
     TRACE(GFPUT, GOID(gp), spilled, 0);
 }
 
@@ -366,15 +389,8 @@ g *gfget(p *pp) {
 
 /* Move all of pp's free Gs to the global lists (P destroyed). */
 void gfpurge(p *pp) {
-    int32_t inc = 0;
-    lock(&sched.gFree.lock);
-    for (g *gp; (gp = glist_pop(&pp->gFree.list)) != NULL;) {
-        pp->gFree.n--;
-        glist_push(gp->stack.lo == 0 ? &sched.gFree.noStack : &sched.gFree.stack, gp);
-        inc++;
-    }
-    sched.gFree.n += inc;
-    unlock(&sched.gFree.lock);
+    int32_t inc = gfree_spill(pp, 0);
+    TRACE(GFPURGE, pp->id, inc, 0);
 }
 
 /* ---- random steal order: visit all Ps starting at a random one, with a

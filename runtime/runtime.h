@@ -30,6 +30,13 @@ const char *rt_mutant_name(int mut);        /* "runqputslow-forgets-g" */
 const char *rt_mutant_desc(int mut);
 int rt_mutant_by_name(const char *name);    /* MUT_NONE for "none", -1 if unknown */
 
+/* Go's nanotime is CLOCK_MONOTONIC: time since the machine booted, never
+ * near zero.  Code that starts from a zero timestamp sees that (sysmon's
+ * first look at a P, for one), so the runtime's clock runs this far
+ * ahead of the platform's.  Trace events carry the platform's time;
+ * runtime timestamps (timer deadlines) minus this are platform time. */
+#define NANOTIME_AT_BOOT (600LL * 1000 * 1000 * 1000)
+
 /* ---- configuration ---- */
 typedef struct rt_config {
     int32_t gomaxprocs;        /* initial GOMAXPROCS, 1.._MaxGomaxprocs */
@@ -40,8 +47,9 @@ typedef struct rt_config {
     uint64_t max_stack_bytes;  /* resource limit on stack address space (goroutines and Ms) */
     int64_t work_quantum_ns;   /* async preemption granularity of rt_work */
     int mutant;                /* MUT_NONE or one seeded bug */
-    bool go_init;              /* reproduce the scheduler state Go's runtime.main leaves
-                                  before main.main (see proc.c, runtime_init) */
+    bool go_init;              /* run what Go's runtime.main runs before main.main
+                                  (see proc.c, runtime_init) */
+    bool imports_os;           /* the program imports os: its init starts runfinq */
 } rt_config;
 
 void rt_config_default(rt_config *cfg);
@@ -57,6 +65,7 @@ enum rt_found_source {
     SRC_TIMER_LOCAL,      /* local queue, after running stolen timers */
     SRC_PARK_ABORTED,     /* not from schedule: park's unlock function said no */
     SRC_EXITSYSCALL,      /* not from schedule: exitsyscall0 found an idle P */
+    SRC_LOCKED,           /* a locked M's own G, handed back by startlockedm */
 };
 
 /* Preemption causes (PREEMPT event). */
@@ -87,6 +96,8 @@ void rt_preempt_here(void);                    /* injected preemption at this po
 void rt_sleep(int64_t ns);                     /* time.Sleep */
 void rt_syscall(int64_t ns);                   /* a blocking system call taking ns */
 void rt_gomaxprocs(int32_t n);                 /* runtime.GOMAXPROCS(n) */
+void rt_lockosthread(void);                    /* runtime.LockOSThread */
+void rt_unlockosthread(void);                  /* runtime.UnlockOSThread */
 void rt_mark(uint32_t label);                  /* an observable step */
 _Noreturn void rt_exit(int code);              /* os.Exit */
 int64_t rt_goid(void);
@@ -113,6 +124,7 @@ int rt_select(rt_scase *cases, int ncases, bool block);
  * re-waiting sync.Mutex waiter, as Go queues them. */
 typedef struct rt_sema {
     uint32_t value;            /* the semaphore word */
+    uint32_t id;               /* index in rt_semas (trace events name it) */
     uint32_t nwait;            /* waiters, read without the lock */
     mutex lock;                /* the root's lock: guards the queue */
     sudog *first, *last;
@@ -157,5 +169,10 @@ extern uint32_t rt_nsemas;
 extern uint32_t rt_nsudogs;
 extern const rt_config *rt_cfg;
 extern bool rt_xfer_on;          /* track in-hand Gs (set by checkers before boot) */
+/* Go 1.19's lost-wakeup windows (proc.c, checking only): how many times
+ * the work-conservation promise was withdrawn in each, this run.  Reset
+ * when a run boots, so they can be read after sim_run returns. */
+enum { RT_WINDOW_PHANTOM = 0, RT_WINDOW_UNCHECKED_IDLER, RT_WINDOW_GLOBAL_RECHECK, RT_WINDOW__COUNT };
+extern uint64_t rt_withdrawals[RT_WINDOW__COUNT];
 
 #endif

@@ -169,12 +169,13 @@ struct g {
     bool fresh;                /* submitted work (newproc, ready) that has not run yet */
     bool wake_promised;        /* a P was idle when it was submitted, so Go promises a
                                   spinning M will find it (checking only) */
-    int64_t runnable_since;    /* virtual time it last became runnable (bounded wait) */
+    int64_t runnable_since;    /* platform time it last became runnable (bounded wait) */
     uint64_t runnable_sched;   /* sched.nschedule when it last became runnable */
     gofunc startfn;            /* entry function and argument (newproc) */
     void *startarg;
     int64_t parentgoid;
     timer *timer;              /* for sleep; allocated on first use */
+    m *lockedm;                /* the M this G is locked to (LockOSThread), or NULL */
     uint32_t syscalltick_dummy;
     uint32_t allgidx;          /* index in allgs */
 };
@@ -256,6 +257,12 @@ struct m {
      * more than allglen. */
     g **xfer;
     uint32_t nxfer, capxfer;
+    /* LockOSThread: the G locked to this M, and the nesting counts of the
+     * program's LockOSThread (lockedExt) and the runtime's own (lockedInt). */
+    g *lockedg;
+    uint32_t lockedExt;
+    uint32_t lockedInt;
+    m *freelink;               /* next on sched.freem: Ms whose thread exited */
     /* park_m's unlock callback and its argument (Go's waitunlockf). */
     bool (*waitunlockf)(g *gp, void *lock);
     void *waitlock;
@@ -276,6 +283,7 @@ typedef struct schedt {
     int32_t maxmcount;
     int32_t nmsys;             /* system Ms not counted by checkdead (sysmon) */
     int64_t nmfreed;
+    m *freem;                  /* Ms whose thread exited (mexit); their g0 stacks go at teardown */
 
     uint32_t ngsys;            /* system goroutines */
 

@@ -136,7 +136,7 @@ void casgstatus(g *gp, uint32_t oldval, uint32_t newval) {
     if (!atomic_Cas(&gp->atomicstatus, oldval, newval))
         throw("casgstatus: status is not the expected old value");
     if (newval == _Grunnable) {
-        gp->runnable_since = nanotime();
+        gp->runnable_since = plat_nanotime();
         gp->runnable_sched = sched.nschedule;
     }
 }

@@ -16,13 +16,11 @@ static uint32_t cap_semas;
 
 /* Active spinning of sync.Mutex (Go's active_spin, active_spin_cnt). */
 enum { ACTIVE_SPIN = 4, ACTIVE_SPIN_CNT = 30 };
-/* Virtual ns of one PAUSE instruction in procyield. */
-#define PAUSE_NS 4
 /* A waiter blocked longer than this switches the Mutex to starvation mode. */
 #define starvationThresholdNs (1000 * 1000LL)
 
 void rt_sema_init(rt_sema *s, uint32_t value) {
-    *s = (rt_sema){.value = value};
+    *s = (rt_sema){.value = value, .id = rt_nsemas};
     if (rt_nsemas == cap_semas) {
         uint32_t ncap = cap_semas ? cap_semas * 2 : 16;
         rt_sema **arr = plat_alloc(ncap * sizeof(rt_sema *));
@@ -177,9 +175,12 @@ static void lockSlow(rt_mutex *mu) {
          * Unlock does not wake another waiter. */
         if ((old & (mutexLocked | mutexStarving)) == mutexLocked && canSpin(iter)) {
             if (!awoke && (old & mutexWoken) == 0 && old >> mutexWaiterShift != 0 &&
-                mu_cas(mu, old, old | mutexWoken))
+                mu_cas(mu, old, old | mutexWoken)) {
                 awoke = true;
-            plat_spend(ACTIVE_SPIN_CNT * PAUSE_NS);   /* procyield */
+                TRACE(SYNCMUTEX, mu->sema.id, (uint32_t)old | mutexWoken, 1);
+            }
+            TRACE(SYNCMUTEX, mu->sema.id, (uint32_t)old, 0);
+            plat_procyield(ACTIVE_SPIN_CNT);
             iter++;
             old = mu_load(mu);
             continue;
@@ -191,6 +192,8 @@ static void lockSlow(rt_mutex *mu) {
         }
         if ((old & (mutexLocked | mutexStarving)) == 0)
             break;   /* locked with the CAS */
+        if ((new_ & mutexStarving) != 0 && (old & mutexStarving) == 0)
+            TRACE(SYNCMUTEX, mu->sema.id, (uint32_t)new_, 2);
         bool queueLifo = waitStartTime != 0;   /* waited before: to the front */
         if (waitStartTime == 0)
             waitStartTime = nanotime();
@@ -205,6 +208,7 @@ static void lockSlow(rt_mutex *mu) {
             if (!starving || old >> mutexWaiterShift == 1)
                 delta -= mutexStarving;   /* the last waiter, or not starving: leave the mode */
             atomic_Xadd((uint32_t *)&mu->state, delta);
+            TRACE(SYNCMUTEX, mu->sema.id, (uint32_t)(old + delta), 4);
             break;
         }
         awoke = true;
@@ -222,6 +226,7 @@ static void unlockSlow(rt_mutex *mu, int32_t new_) {
     if (((new_ + mutexLocked) & mutexLocked) == 0)
         gopanic("sync: unlock of unlocked mutex");
     if ((new_ & mutexStarving) != 0) {
+        TRACE(SYNCMUTEX, mu->sema.id, (uint32_t)new_, 3);
         semrelease(&mu->sema, true);   /* hand ownership to the next waiter */
         return;
     }

@@ -23,6 +23,7 @@ static void entersyscall_gcwait(void *unused) {
     p *pp = mp->oldp;
     lock(&sched.lock);
     if (sched.stopwait > 0 && atomic_Cas(&pp->status, _Psyscall, _Pgcstop)) {
+        TRACE(GCSTOP, pp->id, _Psyscall, 0);
         pp->syscalltick++;
         if (--sched.stopwait == 0)
             plat_notewakeup(&sched.stopnote);
@@ -92,8 +93,11 @@ static void exitsyscall0(g *gp) {
     dropg();
     lock(&sched.lock);
     p *pp = pidleget(0);
+    bool locked = false;
     if (pp == NULL) {
         globrunqput(gp);
+        /* Read before the lock is dropped: once it is, another M may run gp. */
+        locked = gp->lockedm != NULL;
     } else if (atomic_Load(&sched.sysmonwait) != 0) {
         atomic_Store(&sched.sysmonwait, 0);
         plat_notewakeup(&sched.sysmonnote);
@@ -102,6 +106,12 @@ static void exitsyscall0(g *gp) {
     if (pp != NULL) {
         acquirep(pp);
         getg()->m->found_src = SRC_EXITSYSCALL;
+        execute(gp, false);   /* never returns */
+    }
+    if (locked) {
+        /* gp runs only here: wait until some M hands it back with a P. */
+        stoplockedm();
+        getg()->m->found_src = SRC_LOCKED;
         execute(gp, false);   /* never returns */
     }
     stopm();
@@ -133,6 +143,6 @@ void exitsyscall(void) {
 /* A blocking system call that takes ns of virtual time. */
 void rt_syscall(int64_t ns) {
     entersyscall();
-    plat_spend(ns);
+    plat_syscall(ns);
     exitsyscall();
 }

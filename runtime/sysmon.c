@@ -5,15 +5,6 @@
  */
 #include "internal.h"
 
-/* Adjust the count of idle locked Ms (checkdead's bookkeeping). */
-static void incidlelocked(int32_t v) {
-    lock(&sched.lock);
-    sched.nmidlelocked += v;
-    if (v > 0)
-        checkdead();
-    unlock(&sched.lock);
-}
-
 /* Ask the G running on pp to yield at its next preemption point.
  * Returns false if there is nothing to preempt. */
 static bool preemptone_cause(p *pp, uint8_t cause) {
@@ -75,12 +66,15 @@ static uint32_t retake(int64_t now) {
             if (!sysretake && pd->syscalltick != t) {
                 pd->syscalltick = t;
                 pd->syscallwhen = now;
+                TRACE(RETAKE, pp->id, 2, 0);
                 continue;
             }
             /* Leave it if it has no work, someone else can take the work,
              * and the syscall is younger than 10ms. */
-            if (runqempty(pp) && someone_can_take_work() && pd->syscallwhen + 10 * 1000 * 1000 > now)
+            if (runqempty(pp) && someone_can_take_work() && pd->syscallwhen + 10 * 1000 * 1000 > now) {
+                TRACE(RETAKE, pp->id, 3, 0);
                 continue;
+            }
             /* Count one more running M while the P changes hands, or the
              * M in the syscall could exit it, park, and make checkdead see
              * no running M at all. */
@@ -130,7 +124,9 @@ void sysmon(void) {
                     int64_t sleep = 60LL * 1000 * 1000 * 1000;
                     if (next - now < sleep)
                         sleep = next - now;
+                    TRACE(SYSMON_SLEEP, sleep > UINT32_MAX ? UINT32_MAX : (uint32_t)sleep, 0, 0);
                     syscallWake = plat_notetsleep(&sched.sysmonnote, sleep);
+                    TRACE(SYSMON_WAKE, 0, 0, syscallWake);
                     lock(&sched.lock);
                     atomic_Store(&sched.sysmonwait, 0);
                     plat_noteclear(&sched.sysmonnote);

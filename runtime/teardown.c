@@ -86,6 +86,7 @@ void rt_config_default(rt_config *cfg) {
     cfg->work_quantum_ns = 10 * 1000;    /* async preemption latency: 10us */
     cfg->mutant = MUT_NONE;
     cfg->go_init = true;
+    cfg->imports_os = true;
 }
 
 /* Return every stack to the pool and forget the run.  Memory from
@@ -99,6 +100,8 @@ void rt_teardown(void) {
             gmp_stack_put(&mp->g0->stack);
         m0_listed |= mp == m0;
     }
+    for (m *mp = sched.freem; mp != NULL; mp = mp->freelink)
+        gmp_stack_put(&mp->g0->stack);   /* exited threads (mexit) */
     if (m0 != NULL && !m0_listed && m0->g0 != NULL)
         gmp_stack_put(&m0->g0->stack);   /* the run ended before schedinit */
     memset(&sched, 0, sizeof sched);
@@ -119,4 +122,5 @@ void rt_teardown(void) {
     chan_reset();
     time_reset();
     world_reset();
+    lockedm_reset();
 }

@@ -98,6 +98,7 @@ p *procresize(int32_t nprocs) {
             pidleput(pp, now);
         } else {
             pp->m = mget();
+            TRACE(RESIZE_RUNNABLE, pp->id, pp->m != NULL ? (uint32_t)pp->m->id : (uint32_t)TR_NONE, 0);
             pp->link = runnablePs;
             runnablePs = pp;
         }
@@ -120,11 +121,13 @@ static void stopTheWorldWithSema(void) {
     atomic_Store(&sched.gcwaiting, 1);
     preemptall();
     mp->p->status = _Pgcstop;   /* diagnostic only */
+    TRACE(GCSTOP, mp->p->id, _Prunning, 0);
     sched.stopwait--;
     for (int32_t i = 0; i < allplen; i++) {
         p *pp = allp[i];
         uint32_t s = pp->status;
         if (s == _Psyscall && atomic_Cas(&pp->status, s, _Pgcstop)) {
+            TRACE(GCSTOP, pp->id, _Psyscall, 0);
             pp->syscalltick++;
             sched.stopwait--;
         }
@@ -135,6 +138,7 @@ static void stopTheWorldWithSema(void) {
         if (pp == NULL)
             break;
         pp->status = _Pgcstop;
+        TRACE(GCSTOP, pp->id, _Pidle, 0);
         sched.stopwait--;
     }
     bool wait = sched.stopwait > 0;
@@ -180,6 +184,7 @@ static void startTheWorldWithSema(void) {
             if (nmp->nextp != NULL)
                 throw("startTheWorld: inconsistent mp->nextp");
             nmp->nextp = pp;
+            TRACE(STW_WAKE, nmp->id, pp->id, 0);
             plat_notewakeup(&nmp->park);
         } else {
             newm(NULL, pp, -1);
@@ -235,6 +240,7 @@ void gcstopm(void) {
     p *pp = releasep();
     lock(&sched.lock);
     pp->status = _Pgcstop;
+    TRACE(GCSTOP, pp->id, _Prunning, 0);
     sched.stopwait--;
     if (sched.stopwait == 0)
         plat_notewakeup(&sched.stopnote);

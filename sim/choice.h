@@ -35,7 +35,7 @@ enum choice_kind {
     CH_PRIO,         /* PCT: a new thread's priority */
     CH_PCT_CHANGE,   /* PCT: a priority change point (step index) */
     CH_JITTER,       /* extra virtual ns added to a step */
-    CH_TIMING,       /* an OS-timing outcome the runtime models (plat_timing) */
+    CH_TIMING,       /* a cost real hardware varies (sim/costs.def), in per mille of its distribution */
     CH__COUNT
 };
 

@@ -333,14 +333,14 @@ static void end_over_budget(const char *budget) {
     sim_end(OUT_BUDGET, msg);
 }
 
-/* The earliest runtime timer over all Ps (INT64_MAX: none), read
- * directly: the runtime's accessors are yield points. */
+/* The earliest runtime timer over all Ps, in virtual time (INT64_MAX:
+ * none), read directly: the runtime's accessors are yield points. */
 static int64_t earliest_timer(void) {
     int64_t next = INT64_MAX;
     for (int32_t i = 0; i < allplen; i++)
         if (allp[i] != NULL && allp[i]->timer0When != 0 && allp[i]->timer0When < next)
             next = allp[i]->timer0When;
-    return next;
+    return next == INT64_MAX ? next : next - NANOTIME_AT_BOOT;
 }
 
 static bool any_runnable_g(void) {
@@ -487,7 +487,8 @@ sim_thread *sim_new_thread(m *mp) {
 void plat_newosproc(m *mp) {
     sim_thread *t = sim_new_thread(mp);
     t->sp = gmp_ctx_make(&mp->g0->stack, mp->g0->stack.hi, thread_entry, t, NULL);
-    t->vt = simw.cur->vt + simw.cost.newosproc;
+    /* A fresh process starts its first threads much more slowly. */
+    t->vt = simw.cur->vt + sim_cost_draw(t->id <= 2 ? SIM_COST_THREAD_START_EARLY : SIM_COST_THREAD_START);
     t->key = t->vt;
     t->state = TH_READY;
     t->woken = true;   /* a pending start counts as a pending wakeup */
@@ -528,7 +529,9 @@ bool plat_notetsleep(note *n, int64_t ns) {
     cur->waitnote = n;
     cur->timedout = false;
     cur->state = TH_SLEEPING;
-    cur->key = ns > INT64_MAX - cur->vt ? INT64_MAX : cur->vt + ns;   /* "forever" saturates */
+    /* "forever" saturates; otherwise the timer overshoots */
+    int64_t slack = sim_cost_draw(SIM_COST_SLEEP_SLACK);
+    cur->key = ns > INT64_MAX - cur->vt - slack ? INT64_MAX : cur->vt + ns + slack;
     heap_push(cur);
     sim_block();
     return !cur->timedout;
@@ -542,7 +545,7 @@ void plat_notewakeup(note *n) {
     if (t != NULL) {
         n->plat = NULL;
         t->waitnote = NULL;
-        sim_wake(t, simw.cur->vt + simw.cost.note_wake + simw.cost.wake_latency);
+        sim_wake(t, simw.cur->vt + simw.cost.note_wake + sim_cost_draw(SIM_COST_WAKE_LATENCY));
     }
     sim_step(simw.cost.note_wake);
 }
@@ -553,7 +556,7 @@ void plat_usleep(uint32_t us) {
     sim_thread *cur = simw.cur;
     cur->state = TH_SLEEPING;
     cur->waitnote = NULL;
-    cur->key = cur->vt + (int64_t)us * 1000;
+    cur->key = cur->vt + (int64_t)us * 1000 + sim_cost_draw(SIM_COST_SLEEP_SLACK);
     heap_push(cur);
     sim_block();
 }
@@ -585,7 +588,7 @@ void sim_unlock_slow(mutex *l) {
     w->waitlock = NULL;
     l->key = 1;               /* hand off: the waiter owns it when it runs */
     l->owner = w->m;
-    sim_wake(w, simw.cur->vt + simw.cost.wake_latency);
+    sim_wake(w, simw.cur->vt + sim_cost_draw(SIM_COST_WAKE_LATENCY));
 }
 
 /* ---- choices ---- */

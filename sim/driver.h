@@ -33,6 +33,17 @@
 
 enum th_state { TH_RUNNING = 0, TH_READY, TH_SLEEPING, TH_BLOCKED, TH_DEAD };
 
+/* The costs real hardware varies (sim/costs.def, sim/costs.c). */
+enum sim_cost {
+#define X(NAME, name, p1, p10, p25, p50, p75, p90, p99) SIM_COST_##NAME,
+#include "sim/costs.def"
+#undef X
+    SIM_COST__COUNT
+};
+int64_t sim_cost_draw(unsigned c);     /* one use: drawn, or the median with fixed_costs */
+int64_t sim_cost_median(unsigned c);
+const char *sim_cost_name(unsigned c);
+
 typedef struct sim_thread {
     void *sp;                  /* saved context while not running */
     int64_t vt;                /* virtual time at which its next step starts */
@@ -59,6 +70,7 @@ typedef struct sim_world {
     int64_t next_vt;           /* a yield point at vt >= next_vt takes the slow path */
     g *g;                      /* Go's TLS g of the running thread */
     sim_costs cost;
+    bool fixed_costs;          /* sim_config.fixed_costs */
     trace tr;
 
     /* threads and the ready heap (ordered by key, then id) */

@@ -46,17 +46,23 @@ void sim_config_default(sim_config *cfg) {
     cfg->trace_on = true;
     cfg->vt_limit_ns = 60LL * 1000 * 1000 * 1000;   /* one virtual minute */
     cfg->max_schedules = 50 * 1000 * 1000;
-    /* Virtual costs, in ns, of one step of each kind: roughly what the
-     * operation costs on a current x86 core (uncontended). */
+    /* Virtual costs, in ns, of one step of each kind.  Atomics and
+     * uncontended locks: roughly what they cost on a current x86 core.
+     * The rest were measured on real Go 1.19 on this machine class
+     * (tests/calibration, docs/simulator.md "Costs"); wake latency and
+     * thread start are the medians of distributions a run draws from
+     * (sim/costs.def). */
     cfg->costs = (sim_costs){
         .atomic = 2,
         .lock = 10,
         .unlock = 5,
         .note_sleep = 100,
         .note_wake = 100,
-        .wake_latency = 5000,
-        .newosproc = 20000,
-        .osyield = 200,
+        .wake_latency = sim_cost_median(SIM_COST_WAKE_LATENCY),
+        .newosproc = sim_cost_median(SIM_COST_THREAD_START),
+        .osyield = 1300,
+        .procyield = 600,
+        .syscall = 1100,
     };
 }
 
@@ -106,6 +112,7 @@ static bool setup_world(const scenario *sc, const sim_config *cfg) {
     memset(&simw, 0, sizeof simw);
     simw.sc = sc;
     simw.cost = cfg->costs;
+    simw.fixed_costs = cfg->fixed_costs;
     simw.strategy = cfg->strategy;
     simw.stall_den = cfg->stall_den;
     simw.preempt_den = cfg->preempt_den;

@@ -51,7 +51,9 @@ typedef struct sim_costs {
     int64_t note_wake;     /* the futex wake system call */
     int64_t wake_latency;  /* from wakeup until the woken thread runs */
     int64_t newosproc;     /* clone() until the new thread runs */
-    int64_t osyield;
+    int64_t osyield;       /* sched_yield */
+    int64_t procyield;     /* procyield(30): 30 PAUSE instructions */
+    int64_t syscall;       /* a system call's entry and exit in the kernel */
 } sim_costs;
 
 typedef struct sim_config {
@@ -75,6 +77,7 @@ typedef struct sim_config {
     uint64_t max_events;      /* trace event budget (0: none) */
     uint64_t bounded_wait;    /* schedule() calls a runnable G may wait (0: derive) */
     sim_costs costs;
+    bool fixed_costs;         /* use each cost's median, never draw (sim/costs.def) */
     tr_sink sinks[4];         /* extra trace consumers (file writer, capture); they run on
                                  the driver's service stack, never on a goroutine's */
     int nsinks;

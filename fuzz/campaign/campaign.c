@@ -103,10 +103,19 @@ static bool is_failure(int outcome) { return outcome == OUT_INVARIANT || outcome
 
 /* One run's configuration, derived from the campaign seed and run index. */
 static void mutate_config(const campaign *c, uint64_t *rng, const scenario *sc, sim_config *cfg) {
+    fz_mix_config(rng, cfg);
+    cfg->rt.mutant = c->mutant;
+    if (c->strategy >= 0) {   /* --strategy: one strategy for every run */
+        cfg->strategy = c->strategy;
+        cfg->pct_depth = c->pct_depth;
+    }
+    (void)sc;
+}
+
+void fz_mix_config(uint64_t *rng, sim_config *cfg) {
     sim_config_default(cfg);
     cfg->check = true;
     cfg->seed = splitmix64(rng);
-    cfg->rt.mutant = c->mutant;
     cfg->vt_limit_ns = RUN_VT_LIMIT_NS;
     cfg->max_schedules = RUN_MAX_SCHEDULES;
     uint64_t r = splitmix64(rng);
@@ -118,10 +127,6 @@ static void mutate_config(const campaign *c, uint64_t *rng, const scenario *sc, 
         break;
     default: cfg->strategy = STRAT_RR; break;
     }
-    if (c->strategy >= 0) {   /* --strategy: one strategy for every run */
-        cfg->strategy = c->strategy;
-        cfg->pct_depth = c->pct_depth;
-    }
     static const uint32_t stalls[] = {0, 64, 16}, preempts[] = {0, 32, 8};
     cfg->stall_den = stalls[(r >> 16) % 3];
     cfg->preempt_den = preempts[(r >> 24) % 3];
@@ -129,7 +134,6 @@ static void mutate_config(const campaign *c, uint64_t *rng, const scenario *sc, 
         cfg->rt.gomaxprocs = 1 + (int32_t)((r >> 40) % 8);   /* mutate GOMAXPROCS */
     static const uint32_t jitters[] = {0, 0, 20, 200};
     cfg->jitter_ns = jitters[(r >> 48) % 4];
-    (void)sc;
 }
 
 static void make_dirs(const char *path) {

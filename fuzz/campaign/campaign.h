@@ -19,7 +19,16 @@
 #ifndef GMP_FUZZ_CAMPAIGN_H
 #define GMP_FUZZ_CAMPAIGN_H
 
+#include <stdint.h>
+
+#include "sim/sim.h"
+
 int fz_cmd_campaign(int argc, char **argv);
+
+/* The campaign mix: one run's configuration (checking on, the campaign's
+ * budgets, a strategy, OS stalls, injected preemptions, jitter and maybe
+ * another GOMAXPROCS), drawn from *rng, which it advances. */
+void fz_mix_config(uint64_t *rng, sim_config *cfg);
 int fz_cmd_sweep(int argc, char **argv);
 
 #endif

@@ -44,6 +44,9 @@ static inline void plat_spend(int64_t ns) {
     t->spending = false;
 }
 static inline void plat_osyield(void) { sim_step(simw.cost.osyield); }
+static inline void plat_procyield(uint32_t n) { plat_spend(simw.cost.procyield * n / 30); }
+static inline void plat_syscall(int64_t ns) { plat_spend(ns + simw.cost.syscall); }
+int64_t plat_cost(unsigned what);
 
 static inline void plat_lock(mutex *l) {
     sim_step(simw.cost.lock);
@@ -67,10 +70,6 @@ static inline void plat_unlock(mutex *l) {
 
 static inline uint32_t plat_fastrand(void) { return sim_choose(CH_FASTRAND, 0); }
 
-static inline uint32_t plat_timing(unsigned what, uint32_t n) {
-    (void)what;
-    return sim_choose(CH_TIMING, n);
-}
 
 static inline bool plat_inject_preempt(int where) {
     (void)where;

@@ -67,7 +67,8 @@ typedef struct variant {
 
 static const variant variants[] = {
     {"random", STRAT_RANDOM, 0, 0, 0},       {"random", STRAT_RANDOM, 0, 64, 0},
-    {"random", STRAT_RANDOM, 0, 0, 64},      {"random", STRAT_RANDOM, 0, 16, 16},
+    {"random", STRAT_RANDOM, 0, 16, 0},      {"random", STRAT_RANDOM, 0, 0, 64},
+    {"random", STRAT_RANDOM, 0, 16, 16},
     {"pct:2", STRAT_PCT, 2, 0, 0},           {"pct:3", STRAT_PCT, 3, 0, 32},
     {"rr", STRAT_RR, 0, 0, 0},
 };

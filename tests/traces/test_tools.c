@@ -175,15 +175,15 @@ static void next_execute_on_the_same_p_ends_a_span(void) {
 }
 
 static void value_names_follow_go(void) {
-    CHECK_STR(tr_value_name(EV_GOPARK, 1, 1), "chan receive");
+    CHECK_STR(tr_value_name(EV_GOPARK, 2, 1), "chan receive");
     CHECK_STR(tr_value_name(EV_EXECUTE, 1, 4), "steal");
     CHECK_STR(tr_value_name(EV_PREEMPT, 1, 0), "sysmon");
-    CHECK(tr_value_name(EV_GOPARK, 1, 99) == NULL);
+    CHECK(tr_value_name(EV_GOPARK, 2, 99) == NULL);
     CHECK(tr_value_name(EV_GOPARK, 0, 1) == NULL);
-    tr_event e = {.time = 2000, .kind = EV_GOPARK, .g = 1, .a = {1, 1, 7}};
+    tr_event e = {.time = 2000, .kind = EV_GOPARK, .g = 1, .a = {1, 7, 1}};
     char line[200];
     tr_format_long(line, sizeof line, 11, &e);
-    CHECK_STR(line, "#11 t=2000 M0 P0 G1 gopark g=1 reason=1 obj=7 (chan receive)");
+    CHECK_STR(line, "#11 t=2000 M0 P0 G1 gopark g=1 obj=7 reason=1 (chan receive)");
     tr_event_label(line, sizeof line, &e);
     CHECK_STR(line, "gopark chan receive");
     /* a short buffer is cut, never overrun */
@@ -284,7 +284,7 @@ static void dump_prints_summary_then_one_line_per_event(void) {
     CHECK(strstr(r.out, "# section SCEN: 4 bytes\n") != NULL);
     CHECK(strstr(r.out, "# section CONF: seed=7 strategy=random procs=2 mutant=none\n") != NULL);
     CHECK_EQ(count(r.out, "\n#"), TS_SAMPLE_EVENTS + 2);
-    CHECK(strstr(r.out, "\n#11 t=2000 M0 P0 G1 gopark g=1 reason=1 obj=7 (chan receive)\n") != NULL);
+    CHECK(strstr(r.out, "\n#11 t=2000 M0 P0 G1 gopark g=1 obj=7 reason=1 (chan receive)\n") != NULL);
     CHECK(strstr(r.out, "\n#19 t=3000 M- P- G0 choice n=2 value=1 kind=4 (fastrand)\n") != NULL);
     CHECK_EQ(r.err_len, 0);
     run_free(&r);
