@@ -85,10 +85,8 @@ static void usage(FILE *out) {
             "  --check-determinism      run twice and compare every event\n"
             "  --plugin FILE.so         load invariants from a plugin (any command)\n"
             "  --strict-work            strict work conservation (reports Go 1.19's own gaps)\n"
-            "  --fixed-costs            use each measured cost's median, draw none (docs/simulator.md)
-"
-            "  --trace FILE             record every event to FILE (written atomically; - for stdout)
-"
+            "  --fixed-costs            use each measured cost's median, draw none (docs/simulator.md)\n"
+            "  --trace FILE             record every event to FILE (written atomically; - for stdout)\n"
             "  --max-schedules N        schedule() budget\n"
             "\n"
             "exit codes: 0 ok, 2 deadlock, 3 invariant violated, 4 hang/budget, 5 resource limit,\n"
