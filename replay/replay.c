@@ -10,6 +10,7 @@
 #include "sim/sim.h"
 #include "sim/tracefile.h"
 #include "traces/capture.h"
+#include "traces/flags.h"
 #include "traces/tfile.h"
 
 /* Everything replay needs from a trace file. */
@@ -100,27 +101,41 @@ static int compare(const recorded *r, const tr_capture *got, uint64_t digest) {
     return EXIT_DIVERGED;
 }
 
+/* `gmpsim replay` flags (traces/flags.h). */
+typedef struct replay_opts {
+    bool seed_only, at;
+    stop_at stop;
+} replay_opts;
+
+static bool set_at(void *opts, const char *v, char *why, size_t why_len) {
+    replay_opts *o = opts;
+    return o->at = cf_parse_uint(v, &(cf_range){0, UINT64_MAX}, &o->stop.seq, why, why_len);
+}
+
+static const cf_flag replay_flags[] = {
+    {.name = "at", .type = CF_FUNC, .metavar = "N",
+     .help = "stop right after event N and print the scheduler state there", .set = set_at, .example = "12"},
+    {.name = "seed-only", .type = CF_BOOL, .help = "re-run from the recorded seed, not the recorded draws",
+     CF_AT(replay_opts, seed_only)},
+};
+
+const cf_command rp_replay_command = {
+    .name = "replay", .args = "TRACE", .min_args = 1, .max_args = 1,
+    .summary = "Re-run a trace file from its own sections and compare it event by event",
+    .about = "Prints `identical: N events, digest D`, or the first event where the runs diverge with both\n"
+             "sides (exit 9).",
+    .flags = replay_flags, .nflags = CF_NFLAGS(replay_flags),
+};
+
 int rp_cmd_replay(int argc, char **argv) {
-    const char *path = NULL;
-    bool seed_only = false, at = false;
-    stop_at stop = {0};
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--seed-only") == 0)
-            seed_only = true;
-        else if (strcmp(argv[i], "--at") == 0 && i + 1 < argc) {
-            at = true;
-            stop.seq = strtoull(argv[++i], NULL, 10);
-        } else if (path == NULL && argv[i][0] != '-')
-            path = argv[i];
-        else {
-            fprintf(stderr, "usage: gmpsim replay TRACE [--at N] [--seed-only]\n");
-            return EXIT_USAGE;
-        }
-    }
-    if (path == NULL) {
-        fprintf(stderr, "usage: gmpsim replay TRACE [--at N] [--seed-only]\n");
-        return EXIT_USAGE;
-    }
+    replay_opts o = {0};
+    cf_parsed p;
+    int prc = cf_parse(&rp_replay_command, argc - 1, argv + 1, &o, &p, stdout, stderr);
+    if (prc != CF_OK)
+        return cf_exit_code(prc);
+    const char *path = p.pos[0];
+    bool seed_only = o.seed_only, at = o.at;
+    stop_at stop = o.stop;
     static recorded r;
     memset(&r, 0, sizeof r);
     int rc = load(path, &r);

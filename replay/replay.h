@@ -16,6 +16,11 @@
 #ifndef GMP_REPLAY_REPLAY_H
 #define GMP_REPLAY_REPLAY_H
 
+#include "traces/flags.h"
+
+extern const cf_command rp_replay_command;
+
+/* argv[0] is "replay". */
 int rp_cmd_replay(int argc, char **argv);
 
 #endif

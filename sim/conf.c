@@ -17,6 +17,12 @@ const sim_conf_key sim_conf_keys[] = {
 };
 const size_t sim_conf_nkeys = sizeof sim_conf_keys / sizeof sim_conf_keys[0];
 
+const cf_range sim_conf_ranges[SIMK__COUNT] = {
+#define X(key, type, field, min, max, unit, doc) [SIMK_##key] = {(uint64_t)(min), (uint64_t)(max)},
+#include "conf.def"
+#undef X
+};
+
 /* The repeated-key check of sim_config_parse keeps one bit per key. */
 _Static_assert(sizeof sim_conf_keys / sizeof sim_conf_keys[0] <= 64, "at most 64 configuration keys");
 
@@ -132,6 +138,17 @@ static bool set_strategy(sim_config *cfg, const char *v) {
     return true;
 }
 
+/* "; did you mean ready-skips-wakep?" after why, when a name is close. */
+static void suggest_mutant(const char *text, char *why, size_t why_len) {
+    const char *names[MUT__COUNT];
+    for (int i = 0; i < MUT__COUNT; i++)
+        names[i] = rt_mutant_name(i);
+    const char *s = cf_suggest(text, names, MUT__COUNT);
+    size_t n = strlen(why);
+    if (s != NULL && n < why_len)
+        snprintf(why + n, why_len - n, "; did you mean %s?", s);
+}
+
 bool sim_conf_set_text(sim_config *cfg, const sim_conf_key *k, const char *text, char *why, size_t why_len) {
     char shown[48];
     snprintf(shown, sizeof shown, "%s", text);
@@ -153,6 +170,8 @@ bool sim_conf_set_text(sim_config *cfg, const sim_conf_key *k, const char *text,
     }
     if (!ok)
         range_why(k, shown, why, why_len);
+    if (!ok && k->type == SCT_MUTANT)
+        suggest_mutant(text, why, why_len);
     return ok;
 }
 

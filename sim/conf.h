@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "sim/sim.h"
+#include "traces/flags.h"
 
 enum sim_conf_type {
     SCT_U64, SCT_I64, SCT_U32, SCT_I32, SCT_SIZE, SCT_BOOL,
@@ -40,6 +41,17 @@ typedef struct sim_conf_key {
 
 extern const sim_conf_key sim_conf_keys[];
 extern const size_t sim_conf_nkeys;
+
+/* The same rows as ranges for command-line flags (traces/flags.h): a flag
+ * that sets key K points its row at &sim_conf_ranges[SIMK_K], so help,
+ * docs/cli.md and the range check all show this table's range. */
+enum sim_conf_id {
+#define X(key, type, field, min, max, unit, doc) SIMK_##key,
+#include "sim/conf.def"
+#undef X
+    SIMK__COUNT
+};
+extern const cf_range sim_conf_ranges[SIMK__COUNT];
 
 /* The row named name, or NULL. */
 const sim_conf_key *sim_conf_find(const char *name);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sim/invariant.h"
+#include "traces/json.h"
 
 void sim_marks_string(const scenario *sc, const sim_result *res, char *buf, size_t len) {
     size_t o = 0;
@@ -20,20 +21,6 @@ void sim_marks_string(const scenario *sc, const sim_result *res, char *buf, size
         }
         o += (size_t)w;
     }
-}
-
-static void json_string(FILE *out, const char *s) {
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
 }
 
 static void print_ns(FILE *out, int64_t ns) {
@@ -72,32 +59,39 @@ void sim_report_text(FILE *out, const scenario *sc, const sim_result *res) {
     fprintf(out, "digest: %016" PRIx64 "\n", res->digest);
 }
 
+/* docs/json.md, "run": the same names as the text form above. */
 void sim_report_json(FILE *out, const scenario *sc, const sim_result *res) {
-    fprintf(out, "{\"outcome\":");
-    json_string(out, sim_outcome_name(res->outcome));
-    fprintf(out, ",\"exit_code\":%d,\"exit_status\":%d,\"message\":", sim_outcome_exit_code(res->outcome),
-            res->exit_status);
-    json_string(out, res->message);
+    js_writer w;
+    js_init(&w, out, false);
+    js_object(&w);
+    js_schema(&w, "run", 1);
+    js_kstr(&w, "outcome", sim_outcome_name(res->outcome));
+    js_kint(&w, "exit_code", sim_outcome_exit_code(res->outcome));
+    js_kint(&w, "exit_status", res->exit_status);
+    js_kstr(&w, "message", res->message);
     if (res->outcome == OUT_INVARIANT) {
-        fprintf(out, ",\"invariant\":");
-        json_string(out, gmp_invariant_name(res->invariant));
-        fprintf(out, ",\"violation_event\":%" PRIu64, res->violation_seq);
+        js_kstr(&w, "invariant", gmp_invariant_name(res->invariant));
+        js_kuint(&w, "event", res->violation_seq);
     }
-    fprintf(out, ",\"marks\":[");
-    for (uint32_t i = 0; i < res->nmarks; i++) {
-        if (i)
-            fputc(',', out);
-        json_string(out, res->marks[i] < sc->nlabels ? sc->labels[res->marks[i]] : "?");
-    }
-    fprintf(out, "],\"end_time_ns\":%" PRId64 ",\"goroutines\":%u,\"threads\":%u,\"schedules\":%" PRIu64
-                 ",\"choices\":%" PRIu64 ",\"checks\":%" PRIu64 ",\"events\":%" PRIu64 ",\"counts\":{",
-            res->end_time_ns, res->gs, res->ms, res->schedules, res->choices, res->checks, res->events);
-    bool first = true;
-    for (int k = 0; k < EV__COUNT; k++) {
-        if (res->counts[k] == 0)
-            continue;
-        fprintf(out, "%s\"%s\":%" PRIu64, first ? "" : ",", tr_kinds[k].name, res->counts[k]);
-        first = false;
-    }
-    fprintf(out, "},\"digest\":\"%016" PRIx64 "\"}\n", res->digest);
+    js_key(&w, "marks");
+    js_array(&w);
+    for (uint32_t i = 0; i < res->nmarks; i++)
+        js_str(&w, res->marks[i] < sc->nlabels ? sc->labels[res->marks[i]] : "?");
+    js_array_end(&w);
+    js_kint(&w, "virtual_time_ns", res->end_time_ns);
+    js_kuint(&w, "goroutines", res->gs);
+    js_kuint(&w, "threads", res->ms);
+    js_kuint(&w, "schedules", res->schedules);
+    js_kuint(&w, "choices", res->choices);
+    js_kuint(&w, "invariant_checks", res->checks);
+    js_kuint(&w, "events", res->events);
+    js_key(&w, "counts");
+    js_object(&w);
+    for (int k = 0; k < EV__COUNT; k++)
+        if (res->counts[k] > 0)
+            js_kuint(&w, tr_kinds[k].name, res->counts[k]);
+    js_object_end(&w);
+    js_khex64(&w, "digest", res->digest);
+    js_object_end(&w);
+    js_finish(&w);
 }

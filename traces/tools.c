@@ -8,6 +8,7 @@
 
 #include "atomicfile.h"
 #include "export.h"
+#include "flags.h"
 #include "tfile.h"
 #include "timeline.h"
 #include "values.h"
@@ -16,8 +17,6 @@
 enum { LINE_BYTES = 512 };
 
 /* ---- arguments ---- */
-
-enum { OPT_FROM = 1, OPT_TO = 2, OPT_KIND = 4, OPT_G = 8, OPT_PREFIX = 16, OPT_PERFETTO = 32, OPT_HTML = 64 };
 
 typedef struct args {
     const char *cmd;
@@ -31,117 +30,92 @@ typedef struct args {
     const char *perfetto, *html;
 } args;
 
-static const char *const usage_dump =
-    "usage: gmpsim dump TRACE [--from N] [--to M] [--kind K[,K...]] [--g G] [--prefix]\n";
-static const char *const usage_export =
-    "usage: gmpsim export TRACE [--perfetto OUT.json] [--html OUT.html] [--from N] [--to M]\n";
-
-static bool parse_u64(const char *s, uint64_t max, uint64_t *v) {
-    if (s == NULL || *s == 0)
-        return false;
-    uint64_t x = 0;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return false;
-        unsigned d = (unsigned)(*s - '0');
-        if (x > (max - d) / 10)
-            return false;
-        x = x * 10 + d;
-    }
-    *v = x;
-    return true;
-}
-
 /* "gosched,gopark" -> kinds[]; false on an unknown name. */
-static bool parse_kinds(const char *list, bool *kinds, FILE *err) {
-    char *copy = strdup(list);
-    if (copy == NULL)
+static bool set_kinds(void *opts, const char *list, char *why, size_t why_len) {
+    args *a = opts;
+    char copy[LINE_BYTES];
+    if (snprintf(copy, sizeof copy, "%s", list) >= (int)sizeof copy) {
+        snprintf(why, why_len, "list too long");
         return false;
-    bool ok = true;
+    }
     char *save = NULL;
     for (char *name = strtok_r(copy, ",", &save); name != NULL; name = strtok_r(NULL, ",", &save)) {
         int k = tr_kind_by_name(name);
         if (k < 0) {
-            fprintf(err, "unknown event kind \"%s\"\n", name);
-            ok = false;
-            break;
+            const char *names[EV__COUNT];
+            for (int i = 0; i < EV__COUNT; i++)
+                names[i] = tr_kinds[i].name;
+            const char *s = cf_suggest(name, names, EV__COUNT);
+            snprintf(why, why_len, "unknown event kind \"%s\"%s%s%s", name, s ? "; did you mean " : "",
+                     s ? s : "", s ? "?" : "");
+            return false;
         }
-        kinds[k] = true;
+        a->kinds[k] = true;
     }
-    free(copy);
-    return ok;
+    return a->by_kind = true;
 }
 
-/* One option with its value; false (message on err) when it is bad. */
-static bool take_option(args *a, const char *name, const char *val, unsigned allowed, FILE *err) {
-    static const struct {
-        const char *name;
-        unsigned bit;
-    } known[] = {{"--from", OPT_FROM}, {"--to", OPT_TO},         {"--kind", OPT_KIND}, {"--g", OPT_G},
-                 {"--prefix", OPT_PREFIX}, {"--perfetto", OPT_PERFETTO}, {"--html", OPT_HTML}};
-    unsigned bit = 0;
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (strcmp(name, known[i].name) == 0)
-            bit = known[i].bit;
-    if ((bit & allowed) == 0) {
-        fprintf(err, "gmpsim %s: unknown option %s\n", a->cmd, name);
+static bool set_g(void *opts, const char *v, char *why, size_t why_len) {
+    args *a = opts;
+    uint64_t g;
+    if (!cf_parse_uint(v, &(cf_range){0, UINT32_MAX}, &g, why, why_len))
         return false;
-    }
-    if (bit == OPT_PREFIX)
-        return a->prefix = true;
-    if (val == NULL) {
-        fprintf(err, "gmpsim %s: %s needs a value\n", a->cmd, name);
-        return false;
-    }
-    uint64_t v = 0;
-    bool ok = true;
-    switch (bit) {
-    case OPT_FROM: ok = parse_u64(val, UINT64_MAX, &a->from); break;
-    case OPT_TO: ok = parse_u64(val, UINT64_MAX, &a->to); break;
-    case OPT_KIND: ok = a->by_kind = parse_kinds(val, a->kinds, err); break;
-    case OPT_G:
-        ok = a->by_g = parse_u64(val, UINT32_MAX, &v);
-        a->g = (uint32_t)v;
-        break;
-    case OPT_PERFETTO: a->perfetto = val; break;
-    default: a->html = val; break;
-    }
-    if (!ok)
-        fprintf(err, "gmpsim %s: bad value for %s: %s\n", a->cmd, name, val);
-    return ok;
+    a->g = (uint32_t)g;
+    return a->by_g = true;
 }
 
-/* Parse argv; returns TR_EXIT_OK, or TR_EXIT_USAGE after a message. */
-static int parse_args(args *a, int argc, char **argv, unsigned allowed, const char *usage, FILE *err) {
+#define RANGE_FLAGS                                                                                          \
+    {.name = "from", .type = CF_UINT, .metavar = "N", .help = "first event number shown", .def = "0",       \
+     CF_AT(args, from)},                                                                                     \
+    {.name = "to", .type = CF_UINT, .metavar = "M", .help = "last event number shown (inclusive)",          \
+     .def = "the last", CF_AT(args, to)}
+
+static const cf_flag dump_flags[] = {
+    RANGE_FLAGS,
+    {.name = "kind", .type = CF_FUNC, .metavar = "K[,K...]", .help = "keep only events of these kinds",
+     .set = set_kinds, .repeat = true, .example = "gopark,goready"},
+    {.name = "g", .type = CF_FUNC, .metavar = "G", .help = "keep events whose G, or whose g/newg argument, is G",
+     .set = set_g, .example = "1"},
+    {.name = "prefix", .type = CF_BOOL, .help = "show the intact chunks of a damaged file (still exits 8)",
+     CF_AT(args, prefix)},
+};
+
+const cf_command tr_dump_command = {
+    .name = "dump", .args = "TRACE", .min_args = 1, .max_args = 1,
+    .summary = "Print a trace file: a summary of the file, then one line per event",
+    .about = "See docs/trace-format.md for the file and the line format.",
+    .flags = dump_flags, .nflags = CF_NFLAGS(dump_flags),
+};
+
+static const cf_flag export_flags[] = {
+    {.name = "perfetto", .type = CF_STRING, .metavar = "OUT.json",
+     .help = "write Chrome Trace Event JSON for ui.perfetto.dev (- for stdout)", CF_AT(args, perfetto), .example = "out.json"},
+    {.name = "html", .type = CF_STRING, .metavar = "OUT.html", .help = "write a self-contained HTML timeline (- for stdout)",
+     CF_AT(args, html), .example = "out.html"},
+    RANGE_FLAGS,
+};
+
+const cf_command tr_export_command = {
+    .name = "export", .args = "TRACE", .min_args = 1, .max_args = 1,
+    .summary = "Draw a trace file's timeline for Perfetto and/or as an HTML page",
+    .about = "At least one of --perfetto and --html, at most one of them on stdout.  Outputs are written\n"
+             "atomically.",
+    .flags = export_flags, .nflags = CF_NFLAGS(export_flags),
+};
+
+/* Parse argv (argv[0] is the command's name); TR_EXIT_OK to go on, or the
+ * exit code (0 after --help). */
+static int parse_args(args *a, const cf_command *c, int argc, char **argv, FILE *out, FILE *err) {
     memset(a, 0, sizeof *a);
-    a->cmd = argc > 0 ? argv[0] : "?";
+    a->cmd = c->name;
     a->to = UINT64_MAX;
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (strncmp(s, "--", 2) != 0) {
-            if (a->trace != NULL) {
-                fprintf(err, "gmpsim %s: one trace file, please (%s)\n", a->cmd, s);
-                return TR_EXIT_USAGE;
-            }
-            a->trace = s;
-            continue;
-        }
-        char name[32];
-        const char *eq = strchr(s, '=');
-        size_t nlen = eq ? (size_t)(eq - s) : strlen(s);
-        snprintf(name, sizeof name, "%.*s", (int)(nlen < sizeof name ? nlen : sizeof name - 1), s);
-        const char *val = eq ? eq + 1 : NULL;
-        bool needs_value = strcmp(name, "--prefix") != 0;
-        if (needs_value && val == NULL && i + 1 < argc)
-            val = argv[++i];
-        if (!take_option(a, name, val, allowed, err)) {
-            fputs(usage, err);
-            return TR_EXIT_USAGE;
-        }
-    }
-    if (a->trace == NULL || a->from > a->to) {
-        fprintf(err, "gmpsim %s: %s\n", a->cmd, a->trace == NULL ? "no trace file" : "--from is after --to");
-        fputs(usage, err);
+    cf_parsed p;
+    int rc = cf_parse(c, argc > 0 ? argc - 1 : 0, argv + (argc > 0), a, &p, out, err);
+    if (rc != CF_OK)
+        return rc == CF_HELP ? -1 : TR_EXIT_USAGE;
+    a->trace = p.pos[0];
+    if (a->from > a->to) {
+        fprintf(err, "gmpsim %s: --from is after --to\n", a->cmd);
         return TR_EXIT_USAGE;
     }
     return TR_EXIT_OK;
@@ -218,7 +192,9 @@ static int open_trace(const args *a, int mode, tr_reader **r, FILE *err) {
 
 int tr_dump_main(int argc, char **argv, FILE *out, FILE *err) {
     args a;
-    int rc = parse_args(&a, argc, argv, OPT_FROM | OPT_TO | OPT_KIND | OPT_G | OPT_PREFIX, usage_dump, err);
+    int rc = parse_args(&a, &tr_dump_command, argc, argv, out, err);
+    if (rc < 0)
+        return TR_EXIT_OK;   /* --help */
     tr_reader *r = NULL;
     if (rc == TR_EXIT_OK)
         rc = open_trace(&a, a.prefix ? TR_READ_PREFIX : TR_READ_STRICT, &r, err);
@@ -342,9 +318,11 @@ static int export_model(const args *a, const tl_model *m, FILE *out, FILE *err) 
 
 int tr_export_main(int argc, char **argv, FILE *out, FILE *err) {
     args a;
-    int rc = parse_args(&a, argc, argv, OPT_FROM | OPT_TO | OPT_PERFETTO | OPT_HTML, usage_export, err);
+    int rc = parse_args(&a, &tr_export_command, argc, argv, out, err);
+    if (rc < 0)
+        return TR_EXIT_OK;   /* --help */
     if (rc == TR_EXIT_OK && a.perfetto == NULL && a.html == NULL) {
-        fprintf(err, "gmpsim export: say --perfetto OUT.json and/or --html OUT.html\n%s", usage_export);
+        fprintf(err, "gmpsim export: say --perfetto OUT.json and/or --html OUT.html (see `gmpsim export --help`)\n");
         rc = TR_EXIT_USAGE;
     }
     if (rc == TR_EXIT_OK)

@@ -14,13 +14,15 @@
  *       Perfetto and/or a self-contained HTML page; at least one output.
  *       Outputs are written atomically.
  *
- * argv[0] is the command's name ("dump", "export"); options may also be
- * written --from=N.  Each returns the process exit code.
+ * argv[0] is the command's name ("dump", "export"); the flags follow the
+ * convention of traces/flags.h.  Each returns the process exit code.
  */
 #ifndef GMP_TRACES_TOOLS_H
 #define GMP_TRACES_TOOLS_H
 
 #include <stdio.h>
+
+#include "traces/flags.h"
 
 /* Exit codes (the same numbers as sim/sim.h's EXIT_*, docs/trace-format.md). */
 enum { TR_EXIT_OK = 0, TR_EXIT_REJECTED = 8, TR_EXIT_IO = 10, TR_EXIT_USAGE = 64 };
@@ -28,6 +30,9 @@ enum { TR_EXIT_OK = 0, TR_EXIT_REJECTED = 8, TR_EXIT_IO = 10, TR_EXIT_USAGE = 64
 /* Events export loads at most (4M: 128 MiB of records); narrow larger
  * traces with --from/--to. */
 enum { TR_EXPORT_EVENTS_MAX = 1 << 22 };
+
+/* The commands' flag tables (traces/flags.h); cmd/ lists them in `gmpsim help`. */
+extern const cf_command tr_dump_command, tr_export_command;
 
 int tr_cmd_dump(int argc, char **argv);
 int tr_cmd_export(int argc, char **argv);

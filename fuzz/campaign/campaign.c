@@ -10,12 +10,14 @@
 #include <time.h>
 
 #include "sim/choice.h"
+#include "sim/conf.h"
 #include "sim/invariant.h"
 #include "sim/report.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
 #include "sim/tracefile.h"
 #include "traces/atomicfile.h"
+#include "traces/flags.h"
 
 enum {
     MAX_SCENARIOS = 128,
@@ -36,6 +38,8 @@ typedef struct named_sc {
 typedef struct campaign {
     named_sc scs[MAX_SCENARIOS];
     int nscs;
+    const char *paths[MAX_SCENARIOS];   /* --scenario, loaded after the flags are parsed */
+    int npaths;
     uint64_t seed;
     int mutant;
     int random_pct;
@@ -238,58 +242,86 @@ static const scenario *pick_scenario(const campaign *c, uint64_t *rng, scenario 
     return n->sc;
 }
 
+/* ---- flags (traces/flags.h) ---- */
+
+static bool set_seconds(void *opts, const char *v, char *why, size_t why_len) {
+    char buf[64];
+    uint64_t ns;
+    snprintf(buf, sizeof buf, "%.40ss", v);   /* a number of seconds, e.g. 0.5 */
+    if (!cf_parse_duration(buf, &(cf_range){1000000, 1000000ull * 1000000000}, &ns, why, why_len))
+        return false;
+    ((campaign *)opts)->seconds = (double)ns / 1e9;
+    return true;
+}
+
+/* Text-valued keys go through the key table's own parser (sim/conf.h). */
+static bool set_strategy(void *opts, const char *v, char *why, size_t why_len) {
+    campaign *c = opts;
+    sim_config cfg;
+    sim_config_default(&cfg);
+    if (!sim_conf_set_text(&cfg, sim_conf_find("strategy"), v, why, why_len))
+        return false;
+    c->strategy = cfg.strategy, c->pct_depth = cfg.pct_depth;
+    return true;
+}
+
+static bool set_mutant(void *opts, const char *v, char *why, size_t why_len) {
+    sim_config cfg;
+    sim_config_default(&cfg);
+    if (!sim_conf_set_text(&cfg, sim_conf_find("mutant"), v, why, why_len))
+        return false;
+    ((campaign *)opts)->mutant = cfg.rt.mutant;
+    return true;
+}
+
+static bool add_scenario(void *opts, const char *v, char *why, size_t why_len) {
+    campaign *c = opts;
+    if (c->npaths >= MAX_SCENARIOS) {
+        snprintf(why, why_len, "at most %d scenarios", MAX_SCENARIOS);
+        return false;
+    }
+    c->paths[c->npaths++] = v;
+    return true;
+}
+
+static const cf_range random_share_range = {0, 100};
+
+static const cf_flag campaign_flags[] = {
+    {.name = "seconds", .type = CF_FUNC, .metavar = "N", .help = "wall-clock budget in seconds (0.001..1000000)",
+     .def = "60", .set = set_seconds, .example = "0.5"},
+    {.name = "out", .type = CF_STRING, .metavar = "DIR", .help = "where failures/ goes", .def = "campaign",
+     CF_AT(campaign, out), .example = "campaign"},
+    {.name = "seed", .type = CF_UINT, .metavar = "S", .help = "campaign seed (each run's seed derives from it)",
+     .def = "1", CF_AT(campaign, seed), .range = &sim_conf_ranges[SIMK_seed]},
+    {.name = "mutant", .type = CF_FUNC, .metavar = "NAME", .help = "switch on a seeded bug (`gmpsim mutants`)",
+     .def = "none", .set = set_mutant, .example = "ready-skips-wakep"},
+    {.name = "scenario", .type = CF_FUNC, .metavar = "SCENARIO",
+     .help = "run this scenario (a .gmp file or builtin:NAME) instead of the built-ins", .set = add_scenario,
+     .repeat = true, .example = "builtin:pingpong"},
+    {.name = "random-share", .type = CF_UINT, .metavar = "PCT",
+     .help = "percent of runs on random scenarios decoded from PRNG bytes", .def = "30",
+     CF_AT(campaign, random_pct), .range = &random_share_range},
+    {.name = "strategy", .type = CF_FUNC, .metavar = "random|pct:D|rr",
+     .help = "one exploration strategy for every run", .def = "a mix", .set = set_strategy, .example = "rr"},
+    {.name = "until-failure", .type = CF_BOOL, .help = "stop at the first failure (time-to-find measurements)",
+     CF_AT(campaign, until_failure)},
+};
+
+const cf_command fz_campaign_command = {
+    .name = "campaign", .args = "", .min_args = 0, .max_args = 0,
+    .summary = "Run a bounded fuzzing campaign, every invariant checked after every event",
+    .about = "Each failure leaves DIR/failures/<run>-<scenario>/ with scenario.gmp, trace.gmt, repro.sh and\n"
+             "result.txt.  Exit 3 if anything failed, else 0.",
+    .flags = campaign_flags, .nflags = CF_NFLAGS(campaign_flags),
+};
+
 static int parse_campaign(campaign *c, int argc, char **argv) {
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--until-failure") == 0) {   /* the one flag without a value */
-            c->until_failure = true;
-            continue;
-        }
-        if (v == NULL) {
-            fprintf(stderr, "gmpsim campaign: %s needs a value\n", a);
-            return EXIT_USAGE;
-        }
-        i++;
-        if (strcmp(a, "--seconds") == 0)
-            c->seconds = atof(v);
-        else if (strcmp(a, "--out") == 0)
-            c->out = v;
-        else if (strcmp(a, "--seed") == 0)
-            c->seed = strtoull(v, NULL, 0);
-        else if (strcmp(a, "--random-share") == 0)
-            c->random_pct = atoi(v);
-        else if (strcmp(a, "--strategy") == 0) {
-            if (strcmp(v, "random") == 0)
-                c->strategy = STRAT_RANDOM;
-            else if (strcmp(v, "rr") == 0)
-                c->strategy = STRAT_RR;
-            else if (strncmp(v, "pct:", 4) == 0 && atoi(v + 4) >= 1 && atoi(v + 4) <= 16) {
-                c->strategy = STRAT_PCT;
-                c->pct_depth = atoi(v + 4);
-            } else {
-                fprintf(stderr, "gmpsim campaign: --strategy random|pct:D|rr\n");
-                return EXIT_USAGE;
-            }
-        }
-        else if (strcmp(a, "--mutant") == 0) {
-            c->mutant = rt_mutant_by_name(v);
-            if (c->mutant < 0) {
-                fprintf(stderr, "gmpsim campaign: unknown mutant %s (see `gmpsim mutants`)\n", v);
-                return EXIT_USAGE;
-            }
-        } else if (strcmp(a, "--scenario") == 0) {
-            if (!load_path(c, v))
-                return EXIT_REJECTED;
-        } else {
-            fprintf(stderr, "gmpsim campaign: unknown flag %s\n", a);
-            return EXIT_USAGE;
-        }
-    }
-    if (c->seconds <= 0 || c->random_pct < 0 || c->random_pct > 100) {
-        fprintf(stderr, "gmpsim campaign: --seconds must be > 0 and --random-share within 0..100\n");
-        return EXIT_USAGE;
-    }
-    return EXIT_OK;
+    cf_parsed p;
+    int rc = cf_parse(&fz_campaign_command, argc - 1, argv + 1, c, &p, stdout, stderr);
+    for (int i = 0; rc == CF_OK && i < c->npaths; i++)
+        if (!load_path(c, c->paths[i]))
+            rc = EXIT_REJECTED;
+    return rc;
 }
 
 static void progress(const campaign *c, double elapsed) {
@@ -323,8 +355,11 @@ int fz_cmd_campaign(int argc, char **argv) {
     c.random_pct = 30;
     c.strategy = -1;
     int rc = parse_campaign(&c, argc, argv);
-    if (rc != EXIT_OK)
-        return rc;
+    if (rc != CF_OK) {
+        for (int i = 0; i < c.nscs; i++)
+            free(c.scs[i].sc);
+        return cf_exit_code(rc);
+    }
     if (c.nscs == 0)
         for (size_t i = 0; i < sc_nbuiltins; i++)
             load_one(&c, sc_builtins[i].name, sc_builtins[i].text, strlen(sc_builtins[i].text));
@@ -404,21 +439,37 @@ static int sweep_one(const char *name, const scenario *sc, uint64_t seed, int s,
     return rc;
 }
 
+typedef struct sweep_opts {
+    uint64_t seeds, nrandom;
+    bool twice;
+} sweep_opts;
+
+static const cf_range sweep_range = {0, 1000000};
+
+static const cf_flag sweep_flags[] = {
+    {.name = "seeds", .type = CF_UINT, .metavar = "N", .help = "seeds 1..N for every built-in scenario",
+     .def = "3", CF_AT(sweep_opts, seeds), .range = &sweep_range},
+    {.name = "random", .type = CF_UINT, .metavar = "N", .help = "also N random scenarios", .def = "0",
+     CF_AT(sweep_opts, nrandom), .range = &sweep_range},
+    {.name = "twice", .type = CF_BOOL, .help = "run each twice in-process; exit 9 if the digests differ",
+     CF_AT(sweep_opts, twice)},
+};
+
+const cf_command fz_sweep_command = {
+    .name = "sweep", .args = "", .min_args = 0, .max_args = 0,
+    .summary = "Print the digest of every built-in scenario under a fixed matrix of seeds and strategies",
+    .about = "One line per run: name seed strategy outcome events digest.",
+    .flags = sweep_flags, .nflags = CF_NFLAGS(sweep_flags),
+};
+
 int fz_cmd_sweep(int argc, char **argv) {
-    uint64_t seeds = 3, nrandom = 0;
-    bool twice = false;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--twice") == 0)
-            twice = true;
-        else if (strcmp(argv[i], "--seeds") == 0 && i + 1 < argc)
-            seeds = strtoull(argv[++i], NULL, 0);
-        else if (strcmp(argv[i], "--random") == 0 && i + 1 < argc)
-            nrandom = strtoull(argv[++i], NULL, 0);
-        else {
-            fprintf(stderr, "usage: gmpsim sweep [--seeds N] [--random N] [--twice]\n");
-            return EXIT_USAGE;
-        }
-    }
+    sweep_opts o = {.seeds = 3};
+    cf_parsed p;
+    int prc = cf_parse(&fz_sweep_command, argc - 1, argv + 1, &o, &p, stdout, stderr);
+    if (prc != CF_OK)
+        return cf_exit_code(prc);
+    uint64_t seeds = o.seeds, nrandom = o.nrandom;
+    bool twice = o.twice;
     int rc = EXIT_OK;
     static scenario sc;
     for (size_t i = 0; i < sc_nbuiltins; i++) {

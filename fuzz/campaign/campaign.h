@@ -22,7 +22,11 @@
 #include <stdint.h>
 
 #include "sim/sim.h"
+#include "traces/flags.h"
 
+extern const cf_command fz_campaign_command, fz_sweep_command;
+
+/* argv[0] is the command's name. */
 int fz_cmd_campaign(int argc, char **argv);
 
 /* The campaign mix: one run's configuration (checking on, the campaign's

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "traces/flags.h"
 #include "sim/scenario/sc_internal.h"
 
 const char *const sc_op_names[OP__COUNT] = {
@@ -86,61 +87,10 @@ void sc_duration_text(int64_t ns, char buf[SC_DURATION_TEXT]) {
     snprintf(buf, SC_DURATION_TEXT, "%" PRId64 "ns", ns);
 }
 
-/* The units of sc_duration_parse, longest name first where one is a
- * prefix of another ("ms" before "m"). */
-static const struct {
-    const char *name;
-    int64_t ns;
-} duration_units[] = {
-    {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}, {"m", 60000000000}, {"h", 3600000000000},
-};
-
-/* The unit named by s[0..len), or 0. */
-static int64_t duration_unit(const char *s, size_t len) {
-    for (size_t i = 0; i < sizeof duration_units / sizeof duration_units[0]; i++)
-        if (strlen(duration_units[i].name) == len && memcmp(duration_units[i].name, s, len) == 0)
-            return duration_units[i].ns;
-    return 0;
-}
-
+/* The one duration syntax lives with the command-line parser, the lowest
+ * layer that reads text (traces/flags.h). */
 const char *sc_duration_parse(const char *s, size_t len, int64_t max_ns, int64_t *out) {
-    assert(max_ns >= 0);
-    size_t i = 0;
-    int64_t whole = 0;
-    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-        whole = whole > INT64_MAX / 10 ? INT64_MAX : whole * 10 + (s[i] - '0');
-    if (i == 0)
-        return "is not a duration (digits and a unit, e.g. 20us, 1.5ms)";
-    size_t frac = i, nfrac = 0;
-    if (i < len && s[i] == '.') {
-        frac = ++i;
-        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-            nfrac++;
-        if (nfrac == 0)
-            return "is not a duration (digits after the '.', then a unit)";
-    }
-    if (i == len)
-        return "needs a unit: ns, us, ms, s, m or h";
-    int64_t unit = duration_unit(s + i, len - i);
-    if (unit == 0)
-        return "has an unknown unit (use ns, us, ms, s, m or h)";
-    if (whole > max_ns / unit)
-        return "is longer than the limit";
-    int64_t ns = whole * unit, scale = unit;
-    for (size_t k = 0; k < nfrac; k++) {
-        int d = s[frac + k] - '0';
-        if (scale % 10 != 0) {
-            if (d != 0)
-                return "is finer than a nanosecond";
-            continue;
-        }
-        scale /= 10;
-        if (d * scale > max_ns - ns)
-            return "is longer than the limit";
-        ns += d * scale;
-    }
-    *out = ns;
-    return NULL;
+    return cf_duration_parse(s, len, max_ns, out);
 }
 
 static bool is_ident_start(char c) {
