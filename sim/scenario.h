@@ -195,6 +195,7 @@ size_t sc_gen_go(const scenario *sc, char *buf, size_t len);
 /* ---- built-in scenarios (the examples/ files compiled in), sim/scenario/builtin.c ---- */
 typedef struct sc_builtin {
     const char *name;
+    const char *expect;   /* outcome name every run must end with ("# expect: NAME"; default "ok") */
     const char *text;
 } sc_builtin;
 extern const sc_builtin sc_builtins[];

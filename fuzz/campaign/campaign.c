@@ -265,13 +265,18 @@ static bool set_strategy(void *opts, const char *v, char *why, size_t why_len) {
     return true;
 }
 
-static bool set_mutant(void *opts, const char *v, char *why, size_t why_len) {
+/* A mutant name through the configuration table (its one spelling). */
+static bool parse_mutant(const char *v, int *out, char *why, size_t why_len) {
     sim_config cfg;
     sim_config_default(&cfg);
     if (!sim_conf_set_text(&cfg, sim_conf_find("mutant"), v, why, why_len))
         return false;
-    ((campaign *)opts)->mutant = cfg.rt.mutant;
+    *out = cfg.rt.mutant;
     return true;
+}
+
+static bool set_mutant(void *opts, const char *v, char *why, size_t why_len) {
+    return parse_mutant(v, &((campaign *)opts)->mutant, why, why_len);
 }
 
 static bool add_scenario(void *opts, const char *v, char *why, size_t why_len) {
@@ -411,7 +416,17 @@ int fz_cmd_campaign(int argc, char **argv) {
 
 static const char *const sweep_strategies[] = {"random", "pct:3", "rr"};
 
-static int sweep_one(const char *name, const scenario *sc, uint64_t seed, int s, bool twice) {
+/* A random scenario may end any way a Go program can (it may deadlock or
+ * panic by construction, or outlive the budget); only a failure of the
+ * scheduler itself is wrong: an invariant or runtime throw, or a hang. */
+static bool random_outcome_ok(int outcome) {
+    return outcome != OUT_INVARIANT && outcome != OUT_HANG && outcome != OUT_REJECTED;
+}
+
+/* One sweep run.  expect: the outcome name a built-in declares, or NULL
+ * for a random scenario (random_outcome_ok).  Returns an exit status. */
+static int sweep_one(const char *name, const char *expect, const scenario *sc, uint64_t seed, int s,
+                     bool twice, int mutant) {
     sim_config cfg;
     sim_config_default(&cfg);
     cfg.check = true;
@@ -422,9 +437,17 @@ static int sweep_one(const char *name, const scenario *sc, uint64_t seed, int s,
     cfg.preempt_den = 16;
     cfg.strategy = s == 0 ? STRAT_RANDOM : s == 1 ? STRAT_PCT : STRAT_RR;
     cfg.pct_depth = 3;
+    cfg.rt.mutant = mutant;
     sim_result a, b;
     sim_run(sc, &cfg, &a);
     int rc = EXIT_OK;
+    const char *got = sim_outcome_name(a.outcome);
+    if (expect ? strcmp(got, expect) != 0 : !random_outcome_ok(a.outcome)) {
+        fprintf(stderr, "UNEXPECTED outcome: %s seed %" PRIu64 " %s: %s (expected %s)%s%s\n", name, seed,
+                sweep_strategies[s], got, expect ? expect : "ok, deadlock, panic, budget or resource",
+                a.message[0] ? ": " : "", a.message);
+        rc = EXIT_INVARIANT;
+    }
     if (twice) {
         sim_run(sc, &cfg, &b);
         if (a.digest != b.digest || a.events != b.events) {
@@ -433,8 +456,8 @@ static int sweep_one(const char *name, const scenario *sc, uint64_t seed, int s,
         }
         sim_result_free(&b);
     }
-    printf("%s\t%" PRIu64 "\t%s\t%s\t%" PRIu64 "\t%016" PRIx64 "\n", name, seed, sweep_strategies[s],
-           sim_outcome_name(a.outcome), a.events, a.digest);
+    printf("%s\t%" PRIu64 "\t%s\t%s\t%" PRIu64 "\t%016" PRIx64 "\n", name, seed, sweep_strategies[s], got,
+           a.events, a.digest);
     sim_result_free(&a);
     return rc;
 }
@@ -442,7 +465,12 @@ static int sweep_one(const char *name, const scenario *sc, uint64_t seed, int s,
 typedef struct sweep_opts {
     uint64_t seeds, nrandom;
     bool twice;
+    int mutant;
 } sweep_opts;
+
+static bool set_sweep_mutant(void *opts, const char *v, char *why, size_t why_len) {
+    return parse_mutant(v, &((sweep_opts *)opts)->mutant, why, why_len);
+}
 
 static const cf_range sweep_range = {0, 1000000};
 
@@ -453,17 +481,26 @@ static const cf_flag sweep_flags[] = {
      CF_AT(sweep_opts, nrandom), .range = &sweep_range},
     {.name = "twice", .type = CF_BOOL, .help = "run each twice in-process; exit 9 if the digests differ",
      CF_AT(sweep_opts, twice)},
+    {.name = "mutant", .type = CF_FUNC, .metavar = "NAME", .help = "switch on a seeded bug (`gmpsim mutants`); the sweep should then fail",
+     .def = "none", .set = set_sweep_mutant, .example = "ready-skips-wakep"},
 };
 
 const cf_command fz_sweep_command = {
     .name = "sweep", .args = "", .min_args = 0, .max_args = 0,
     .summary = "Print the digest of every built-in scenario under a fixed matrix of seeds and strategies",
-    .about = "One line per run: name seed strategy outcome events digest.",
+    .about = "One line per run: name seed strategy outcome events digest.  Exit 3 if a built-in "
+             "ends other than as its `# expect:` line declares (default ok), or a random scenario "
+             "ends with an invariant violation or a hang; exit 9 (--twice) if a rerun differs.",
     .flags = sweep_flags, .nflags = CF_NFLAGS(sweep_flags),
 };
 
+/* Nondeterminism outranks an unexpected outcome. */
+static int sweep_worst(int a, int b) {
+    return a == EXIT_DIVERGED || b == EXIT_DIVERGED ? EXIT_DIVERGED : a ? a : b;
+}
+
 int fz_cmd_sweep(int argc, char **argv) {
-    sweep_opts o = {.seeds = 3};
+    sweep_opts o = {.seeds = 3, .mutant = MUT_NONE};
     cf_parsed p;
     int prc = cf_parse(&fz_sweep_command, argc - 1, argv + 1, &o, &p, stdout, stderr);
     if (prc != CF_OK)
@@ -478,7 +515,8 @@ int fz_cmd_sweep(int argc, char **argv) {
             return EXIT_REJECTED;
         for (uint64_t seed = 1; seed <= seeds; seed++)
             for (int s = 0; s < 3; s++)
-                rc |= sweep_one(sc_builtins[i].name, &sc, seed, s, twice);
+                rc = sweep_worst(rc, sweep_one(sc_builtins[i].name, sc_builtins[i].expect, &sc, seed, s,
+                                               twice, o.mutant));
     }
     for (uint64_t r = 0; r < nrandom; r++) {
         uint64_t rng = 0x5eed0000ull + r;
@@ -490,7 +528,7 @@ int fz_cmd_sweep(int argc, char **argv) {
         sc_decode(bytes, 16 + r % (sizeof bytes - 16), &sc);
         char name[32];
         snprintf(name, sizeof name, "random%" PRIu64, r);
-        rc |= sweep_one(name, &sc, 1 + r, (int)(r % 3), twice);
+        rc = sweep_worst(rc, sweep_one(name, NULL, &sc, 1 + r, (int)(r % 3), twice, o.mutant));
     }
     return rc;
 }

@@ -28,7 +28,12 @@ foreach(f ${files})
   file(READ "${f}" text)
   c_string_literal("${name}" name_literal)
   c_string_literal("${text}" text_literal)
-  string(APPEND c "    {${name_literal},\n    ${text_literal}},\n")
+  # "# expect: OUTCOME" declares the outcome every run must end with.
+  set(expect "ok")
+  if(text MATCHES "(^|\n)# expect: ([a-z]+)")
+    set(expect "${CMAKE_MATCH_2}")
+  endif()
+  string(APPEND c "    {${name_literal}, \"${expect}\",\n    ${text_literal}},\n")
 endforeach()
 string(APPEND c "};\n\nconst size_t sc_nbuiltins = sizeof sc_builtins / sizeof sc_builtins[0];\n")
 
