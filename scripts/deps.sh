@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # scripts/deps.sh: install the Debian 12 packages gmpsim needs, if missing.
 #   deps.sh            build, test and fuzz dependencies
-#   deps.sh --bench    also the benchmark baselines (boost.context, Go 1.19)
+#   deps.sh --bench    also the benchmark baselines (boost.context, Go 1.19's source)
 # Run as root (it calls apt-get); as another user it only reports.
 set -euo pipefail
 
+# Go 1.19 runs the gen-go test; util-linux gives setarch (ASLR off in the
+# cross-build determinism check); chromium draws the HTML timeline test.
 pkgs=(cmake make gcc g++ pkg-config libxxhash-dev libzstd-dev
-      clang-14 libclang-rt-14-dev afl++ valgrind python3 chromium)
+      clang-14 libclang-rt-14-dev afl++ valgrind python3 chromium
+      golang-1.19-go util-linux)
 if [[ "${1:-}" == "--bench" ]]; then
-  pkgs+=(libboost-context-dev golang-1.19-go golang-1.19-src)
+  pkgs+=(libboost-context-dev golang-1.19-src)
 fi
 
 missing=()

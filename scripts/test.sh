@@ -11,17 +11,33 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 jobs=$(nproc)
 
+# ctest, and under CI (the CI environment variable set) a failure if any
+# test was skipped or did not run.
+run_ctest() {
+  local log
+  log=$(mktemp)
+  ctest "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  if [[ -n "${CI:-}" ]] && grep -Eq '\*\*\*Skipped|Not Run|tests did not run' "$log"; then
+    echo "gmpsim: CI: tests were skipped:" >&2
+    grep -E '\*\*\*Skipped|Not Run' "$log" >&2
+    rc=1
+  fi
+  rm -f "$log"
+  return "$rc"
+}
+
 build() {
   cmake --preset "$1" >/dev/null
   cmake --build --preset "$1" -j"$jobs"
 }
 
 build default
-ctest --preset default
+run_ctest --preset default
 build asan
-ctest --preset asan
+run_ctest --preset asan
 build o0
-ctest --preset o0 -R 'determinism|runtime|sim'
+run_ctest --preset o0 -R 'determinism|runtime|sim'
 scripts/cross-build-determinism.sh build/default build/o0 build/asan
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$jobs" --target fuzz_scenario_text fuzz_scenario_bin fuzz_trace_reader fuzz_sim_run

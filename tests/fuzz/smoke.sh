@@ -8,10 +8,14 @@ b=${1:?usage: smoke.sh BUILD_DIR (the fuzz preset)}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# Whatever a harness saves (crash-, leak-, slow-unit- files) goes under the
+# build folder, never into the working directory.
+art="$b/fuzz-artifacts"
+mkdir -p "$art"
 for h in scenario_text scenario_bin trace_reader sim_run; do
   mkdir -p "$work/$h"
   cp "$src/fuzz/$h/corpus/"* "$work/$h/"
-  "$b/fuzz/$h/fuzz_$h" -max_total_time=5 -print_final_stats=1 "$work/$h" > "$work/$h.log" 2>&1 ||
+  "$b/fuzz/$h/fuzz_$h" -max_total_time=5 -print_final_stats=1 -artifact_prefix="$art/$h-" "$work/$h" > "$work/$h.log" 2>&1 ||
     { echo "fuzz smoke: $h crashed:"; tail -20 "$work/$h.log"; exit 1; }
   echo "fuzz smoke: $h ok ($(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/$h.log" | grep -o '[0-9]*$') runs)"
 done
@@ -19,7 +23,7 @@ mkdir -p "$work/hunt"
 cp "$src/fuzz/sim_run/corpus/"* "$work/hunt/"
 start=$(date +%s)
 if GMPSIM_MUTANT=ready-skips-wakep "$b/fuzz/sim_run/fuzz_sim_run" -max_total_time=120 \
-     -artifact_prefix="$work/" "$work/hunt" > "$work/hunt.log" 2>&1; then
+     -artifact_prefix="$art/hunt-" "$work/hunt" > "$work/hunt.log" 2>&1; then
   echo "fuzz smoke: the seeded bug ready-skips-wakep was NOT found in 120 s"; exit 1
 fi
 grep -q "gmpsim fuzz: invariant" "$work/hunt.log" || { tail -20 "$work/hunt.log"; exit 1; }
