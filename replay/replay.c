@@ -11,7 +11,9 @@
 #include "sim/tracefile.h"
 #include "traces/capture.h"
 #include "traces/flags.h"
+#include "traces/json.h"
 #include "traces/tfile.h"
+#include "traces/values.h"
 
 /* Everything replay needs from a trace file. */
 typedef struct recorded {
@@ -70,6 +72,7 @@ static int load(const char *path, recorded *r) {
 /* --at N: stop the re-run after event N and print the state there. */
 typedef struct stop_at {
     uint64_t seq;
+    bool json;
 } stop_at;
 
 static void stop_hook(void *ctx, uint64_t seq, const tr_event *e) {
@@ -80,14 +83,63 @@ static void stop_hook(void *ctx, uint64_t seq, const tr_event *e) {
     char line[256];
     tr_format(line, sizeof line, seq, e);
     sim_dump_state(state, sizeof state);
-    printf("state after %s\n%s", line, state);
+    if (s->json) {
+        js_writer w;
+        js_init(&w, stdout, false);
+        js_object(&w);
+        js_schema(&w, "replay", 1);
+        js_kstr(&w, "outcome", "stopped");
+        js_key(&w, "state_after");
+        tr_event_json(&w, seq, e);
+        js_kstr(&w, "state", state);
+        js_object_end(&w);
+        js_finish(&w);
+    } else {
+        printf("state after %s\n%s", line, state);
+    }
     sim_stop(OUT_OK, "replay stopped at the requested event");
 }
 
-static int compare(const recorded *r, const tr_capture *got, uint64_t digest) {
+/* docs/json.md, "replay": the words of the text form. */
+static void put_side_json(js_writer *w, const char *key, const tr_event *ev, size_t n, size_t i) {
+    js_key(w, key);
+    if (i < n)
+        tr_event_json(w, i, &ev[i]);
+    else
+        js_null(w);   /* the run ended before */
+}
+
+static int compare_json(const recorded *r, const tr_capture *got, size_t i, const sim_result *res) {
+    bool same = i == r->n && i == got->n;
+    js_writer w;
+    js_init(&w, stdout, false);
+    js_object(&w);
+    js_schema(&w, "replay", 1);
+    js_kstr(&w, "outcome", same ? "identical" : "diverged");
+    js_kuint(&w, "events", same ? i : got->n);
+    js_khex64(&w, "digest", res->digest);
+    if (!same) {
+        js_kuint(&w, "diverged_at", i);
+        put_side_json(&w, "recorded", r->ev, r->n, i);
+        put_side_json(&w, "re_run", got->ev, got->n, i);
+        js_key(&w, "choice");
+        if (res->replay_diverged)
+            js_uint(&w, res->replay_diverged_at);
+        else
+            js_null(&w);
+    }
+    js_object_end(&w);
+    js_finish(&w);
+    return same ? EXIT_OK : EXIT_DIVERGED;
+}
+
+static int compare(const recorded *r, const tr_capture *got, const sim_result *res, bool json) {
+    uint64_t digest = res->digest;
     size_t i = 0, n = r->n < got->n ? r->n : got->n;
     while (i < n && memcmp(&r->ev[i], &got->ev[i], sizeof(tr_event)) == 0)
         i++;
+    if (json)
+        return compare_json(r, got, i, res);
     if (i == r->n && i == got->n) {
         printf("identical: %zu events, digest %016" PRIx64 "\n", i, digest);
         return EXIT_OK;
@@ -98,12 +150,14 @@ static int compare(const recorded *r, const tr_capture *got, uint64_t digest) {
     if (i < got->n)
         tr_format(b, sizeof b, i, &got->ev[i]);
     printf("diverged at event %zu\n  recorded: %s\n  re-run:   %s\n", i, a, b);
+    if (res->replay_diverged)
+        printf("  (the re-run asked for a different draw at choice %" PRIu64 ")\n", res->replay_diverged_at);
     return EXIT_DIVERGED;
 }
 
 /* `gmpsim replay` flags (traces/flags.h). */
 typedef struct replay_opts {
-    bool seed_only, at;
+    bool seed_only, at, json;
     stop_at stop;
 } replay_opts;
 
@@ -117,6 +171,8 @@ static const cf_flag replay_flags[] = {
      .help = "stop right after event N and print the scheduler state there", .set = set_at, .example = "12"},
     {.name = "seed-only", .type = CF_BOOL, .help = "re-run from the recorded seed, not the recorded draws",
      CF_AT(replay_opts, seed_only)},
+    {.name = "json", .type = CF_BOOL, .help = "print one JSON object instead of text (docs/json.md)",
+     CF_AT(replay_opts, json)},
 };
 
 const cf_command rp_replay_command = {
@@ -136,6 +192,7 @@ int rp_cmd_replay(int argc, char **argv) {
     const char *path = p.pos[0];
     bool seed_only = o.seed_only, at = o.at;
     stop_at stop = o.stop;
+    stop.json = o.json;
     static recorded r;
     memset(&r, 0, sizeof r);
     int rc = load(path, &r);
@@ -154,11 +211,9 @@ int rp_cmd_replay(int argc, char **argv) {
         sim_result res;
         sim_run(&r.sc, &cfg, &res);
         if (!at)
-            rc = compare(&r, &got, res.digest);
+            rc = compare(&r, &got, &res, o.json);
         else if (stop.seq >= got.n)
             printf("the re-run ended after %zu events, before event %" PRIu64 "\n", got.n, stop.seq), rc = EXIT_USAGE;
-        if (!at && res.replay_diverged)
-            printf("  (the re-run asked for a different draw at choice %" PRIu64 ")\n", res.replay_diverged_at);
         sim_result_free(&res);
         tr_capture_free(&got);
     }

@@ -27,6 +27,7 @@ typedef struct args {
     bool by_g;
     uint32_t g;
     bool prefix;
+    bool json;
     const char *perfetto, *html;
 } args;
 
@@ -78,6 +79,8 @@ static const cf_flag dump_flags[] = {
      .set = set_g, .example = "1"},
     {.name = "prefix", .type = CF_BOOL, .help = "show the intact chunks of a damaged file (still exits 8)",
      CF_AT(args, prefix)},
+    {.name = "json", .type = CF_BOOL, .help = "print one JSON object instead of text (docs/json.md)",
+     CF_AT(args, json)},
 };
 
 const cf_command tr_dump_command = {
@@ -166,6 +169,41 @@ static void put_summary(FILE *out, const char *path, const tr_reader *r) {
     }
 }
 
+/* The summary line's facts as JSON members (docs/json.md, "dump"). */
+static void put_summary_json(js_writer *w, const char *path, const tr_reader *r) {
+    const tr_file_info *in = tr_reader_info(r);
+    js_kstr(w, "trace", path);
+    js_kuint(w, "format", in->version);
+    js_kuint(w, "events", in->events);
+    js_kuint(w, "chunks", in->chunks);
+    js_kuint(w, "chunks_zstd", in->chunks_zstd);
+    js_kuint(w, "bytes", in->file_bytes);
+    js_kuint(w, "events_bytes", in->events_bytes);
+    js_khex64(w, "digest", in->digest);
+    js_key(w, "sections");
+    js_array(w);
+    for (uint32_t i = 0; i < in->nsections; i++) {
+        uint32_t id;
+        size_t len;
+        const uint8_t *s = tr_reader_section_at(r, i, &id, &len);
+        char name[5];
+        for (int b = 0; b < 4; b++) {
+            unsigned c = (id >> (8 * b)) & 0xff;
+            name[b] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+        }
+        name[4] = 0;
+        js_object(w);
+        js_kstr(w, "id", name);
+        js_kuint(w, "bytes", len);
+        if (id == TR_SEC_CONFIG) {
+            js_key(w, "text");
+            js_strn(w, (const char *)s, len);
+        }
+        js_object_end(w);
+    }
+    js_array_end(w);
+}
+
 static bool names_g(const tr_event *e, uint32_t g) {
     if (e->g == g)
         return true;
@@ -200,18 +238,46 @@ int tr_dump_main(int argc, char **argv, FILE *out, FILE *err) {
         rc = open_trace(&a, a.prefix ? TR_READ_PREFIX : TR_READ_STRICT, &r, err);
     if (rc != TR_EXIT_OK)
         return rc;
-    put_summary(out, a.trace, r);
+    js_writer w;
+    if (a.json) {
+        js_init(&w, out, false);
+        js_object(&w);
+        js_schema(&w, "dump", 1);
+        put_summary_json(&w, a.trace, r);
+        js_key(&w, "shown");
+        js_array(&w);
+    } else {
+        put_summary(out, a.trace, r);
+    }
     uint64_t seq;
     tr_event e;
     char line[LINE_BYTES];
     while (tr_reader_next(r, &seq, &e) && seq <= a.to) {
         if (!selected(&a, seq, &e))
             continue;
+        if (a.json) {
+            tr_event_json(&w, seq, &e);
+            continue;
+        }
         tr_format_long(line, sizeof line, seq, &e);
         fputs(line, out);
         fputc('\n', out);
     }
     const tr_error *d = tr_reader_damage(r);
+    if (a.json) {
+        js_array_end(&w);
+        js_key(&w, "damage");
+        if (d->cls != TR_OK) {
+            js_object(&w);
+            js_kstr(&w, "class", tr_err_name(d->cls));
+            js_kstr(&w, "message", d->msg);
+            js_object_end(&w);
+        } else {
+            js_null(&w);
+        }
+        js_object_end(&w);
+        js_finish(&w);
+    }
     if (d->cls != TR_OK) {
         fprintf(err, "gmpsim dump: %s: %s: %s (shown: the %" PRIu64 " events before the damage)\n", a.trace,
                 tr_err_name(d->cls), d->msg, tr_reader_info(r)->events);

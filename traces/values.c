@@ -59,3 +59,42 @@ size_t tr_event_label(char *buf, size_t len, const tr_event *e) {
     }
     return (size_t)snprintf(buf, len, "%s", tr_kinds[e->kind].name);
 }
+
+static void put_id_json(js_writer *w, const char *key, unsigned v) {
+    js_key(w, key);
+    if (v == TR_NONE)
+        js_null(w);
+    else
+        js_uint(w, v);
+}
+
+void tr_event_json(js_writer *w, uint64_t seq, const tr_event *e) {
+    js_object(w);
+    js_kuint(w, "event", seq);
+    js_kint(w, "t", e->time);
+    put_id_json(w, "m", e->m);
+    put_id_json(w, "p", e->p);
+    js_kuint(w, "g", e->g);
+    if (e->kind >= EV__COUNT) {
+        js_kuint(w, "kind", e->kind);
+        js_object_end(w);
+        return;
+    }
+    const tr_kind_info *ki = &tr_kinds[e->kind];
+    js_kstr(w, "kind", ki->name);
+    js_key(w, "args");
+    js_object(w);
+    for (unsigned i = 0; i < 3; i++)
+        if (ki->arg[i][0] != 0)
+            js_kuint(w, ki->arg[i], e->a[i]);
+    js_object_end(w);
+    js_key(w, "values");
+    js_object(w);
+    for (unsigned i = 0; i < 3; i++) {
+        const char *name = ki->arg[i][0] != 0 ? tr_value_name(e->kind, i, e->a[i]) : NULL;
+        if (name != NULL)
+            js_kstr(w, ki->arg[i], name);
+    }
+    js_object_end(w);
+    js_object_end(w);
+}

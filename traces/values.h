@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "json.h"
 #include "trace.h"
 
 /* "chan receive" for (EV_GOPARK, 1, 1); NULL when the value has no name. */
@@ -20,5 +21,10 @@ size_t tr_format_long(char *buf, size_t len, uint64_t seq, const tr_event *e);
 /* "gopark chan receive": the kind's name and its first named value (the
  * label of an instant in exports). */
 size_t tr_event_label(char *buf, size_t len, const tr_event *e);
+
+/* One event as a JSON object (docs/json.md, "event"): the names of the
+ * text form above: event, t, m, p, g (m and p null when none), kind,
+ * args {name: value}, values {name: "coded value's name"}. */
+void tr_event_json(js_writer *w, uint64_t seq, const tr_event *e);
 
 #endif
