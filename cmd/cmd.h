@@ -27,6 +27,15 @@ extern const cf_command cmd_run_command, cmd_gen_go_command;
 int cmd_run(int argc, char **argv);
 int cmd_gen_go(int argc, char **argv);
 
+/* cmd/fuzzinput.c: fuzz/sim_run inputs (sim/fuzzinput.h). */
+extern const cf_command cmd_fmt_input_command;
+int cmd_fmt_input(int argc, char **argv);
+/* Read a fuzz input file (malloc'd into *data); an exit code. */
+int cmd_read_fuzz_input(const char *path, uint8_t **data, size_t *len);
+/* `run --fuzz-input FILE`: run it as the harness does (mutant MUT_NONE:
+ * GMPSIM_MUTANT's, as in the harness); the run's exit code. */
+int cmd_run_fuzz_input(const char *path, int mutant, const char *trace_path, bool json);
+
 /* Load SCENARIO (a path, or builtin:NAME) into sc; an exit code. */
 int cmd_load_scenario(const char *arg, scenario *sc);
 

@@ -122,6 +122,7 @@ static const cf_command help_command;
 const cmd_entry cmd_commands[] = {
     {&cmd_run_command, cmd_run},
     {&cmd_gen_go_command, cmd_gen_go},
+    {&cmd_fmt_input_command, cmd_fmt_input},
     {&fz_campaign_command, fz_cmd_campaign},
     {&fz_sweep_command, fz_cmd_sweep},
     {&rp_replay_command, rp_cmd_replay},

@@ -47,6 +47,7 @@ int cmd_load_scenario(const char *arg, scenario *sc) {
 typedef struct run_opts {
     sim_config cfg;
     const char *trace_path;
+    const char *fuzz_input;
     bool json;
     bool check_determinism;
 } run_opts;
@@ -73,6 +74,10 @@ static const cf_flag run_flags[] = {
      .def = "random", .set = set_strategy, .example = "pct:3"},
     {.name = "trace", .type = CF_STRING, .metavar = "FILE", .help = "record every event to FILE (atomically; - for stdout)",
      CF_AT(run_opts, trace_path), .example = "run.gmt"},
+    {.name = "fuzz-input", .type = CF_STRING, .metavar = "FILE",
+     .help = "run a fuzz/sim_run input (libFuzzer, AFL++) exactly as the harness does, instead of SCENARIO; "
+             "takes --trace, --json and --mutant (default $GMPSIM_MUTANT)",
+     CF_AT(run_opts, fuzz_input), .example = "crash-0123"},
     {.name = "check", .type = CF_BOOL, .help = "check every invariant after every event",
      CF_AT(run_opts, cfg.check)},
     {.name = "json", .type = CF_BOOL, .help = "print one JSON object instead of text (docs/json.md)",
@@ -107,7 +112,7 @@ static const cf_flag run_flags[] = {
 };
 
 const cf_command cmd_run_command = {
-    .name = "run", .args = "SCENARIO", .min_args = 1, .max_args = 1,
+    .name = "run", .args = "SCENARIO", .min_args = 0, .max_args = 1,
     .summary = "Run a scenario (a .gmp file or builtin:NAME) once and report",
     .about = "Prints the outcome, the order of the marks, the virtual time, counts of goroutines, threads,\n"
              "schedule() calls, choices and invariant checks, the count of each event kind, and the trace\n"
@@ -165,6 +170,14 @@ int cmd_run(int argc, char **argv) {
         return cf_exit_code(rc);
     if (cmd_plugins_loaded > 0)
         o.cfg.check = true;   /* a plugin's invariants run only when checking */
+    if ((o.fuzz_input != NULL) == (p.npos == 1)) {
+        fprintf(stderr, "gmpsim run: give a SCENARIO or --fuzz-input FILE (one of them)\n");
+        return EXIT_USAGE;
+    }
+    if (o.fuzz_input != NULL && o.trace_path != NULL && (rc = check_trace_output(o.trace_path, o.fuzz_input)) != EXIT_OK)
+        return rc;
+    if (o.fuzz_input != NULL)
+        return cmd_run_fuzz_input(o.fuzz_input, o.cfg.rt.mutant, o.trace_path, o.json);
     static scenario sc;
     rc = cmd_load_scenario(p.pos[0], &sc);
     if (rc != EXIT_OK)
