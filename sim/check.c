@@ -20,19 +20,25 @@
 typedef struct user_inv {
     char name[48];
     inv_check_fn fn;
+    inv_step_fn step;          /* NULL: the full check runs at every check point */
     void *ctx;
 } user_inv;
 
 static user_inv user_invs[INV_MAX_USER];   /* process-wide, set up before runs */
 static int nuser;
 
-int gmp_invariant_register(const char *name, inv_check_fn fn, void *ctx) {
+int gmp_invariant_register_step(const char *name, inv_check_fn fn, inv_step_fn step, void *ctx) {
     if (nuser >= INV_MAX_USER || fn == NULL)
         return -1;
     snprintf(user_invs[nuser].name, sizeof user_invs[nuser].name, "%s", name);
     user_invs[nuser].fn = fn;
+    user_invs[nuser].step = step;
     user_invs[nuser].ctx = ctx;
     return INV_USER_FIRST + nuser++;
+}
+
+int gmp_invariant_register(const char *name, inv_check_fn fn, void *ctx) {
+    return gmp_invariant_register_step(name, fn, NULL, ctx);
 }
 
 void gmp_invariant_clear(void) { nuser = 0; }

@@ -36,10 +36,11 @@ static double now_s(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static double timed_run(const scenario *sc, bool trace_on, sim_result *res) {
+static double timed_run(const scenario *sc, bool trace_on, bool check, sim_result *res) {
     sim_config cfg;
     sim_config_default(&cfg);
     cfg.trace_on = trace_on;
+    cfg.check = check;
     cfg.max_schedules = 0;
     double t0 = now_s();
     sim_run(sc, &cfg, res);
@@ -53,22 +54,26 @@ static void bench(const char *name, const char *text) {
         fprintf(stderr, "%s: %u:%u: %s\n", name, err.line, err.col, err.msg);
         return;
     }
-    double off = 1e9, on = 1e9;
+    double off = 1e9, on = 1e9, chk = 1e9;
     uint64_t events = 0;
     for (int r = 0; r < 3; r++) {
-        sim_result a, b;
-        double t_on = timed_run(&sc, true, &a);
-        double t_off = timed_run(&sc, false, &b);
+        sim_result a, b, c;
+        double t_on = timed_run(&sc, true, false, &a);
+        double t_off = timed_run(&sc, false, false, &b);
+        double t_chk = timed_run(&sc, true, true, &c);
         events = a.events;
-        if (a.outcome != OUT_OK || b.outcome != OUT_OK)
-            fprintf(stderr, "%s: %s\n", name, a.message);
+        if (a.outcome != OUT_OK || b.outcome != OUT_OK || c.outcome != OUT_OK)
+            fprintf(stderr, "%s: %s %s\n", name, a.message, c.message);
         on = t_on < on ? t_on : on;
         off = t_off < off ? t_off : off;
+        chk = t_chk < chk ? t_chk : chk;
         sim_result_free(&a);
         sim_result_free(&b);
+        sim_result_free(&c);
     }
-    printf("%-10s %10llu decisions  off %6.2f M/s  on %6.2f M/s  (on/off time %.2fx)\n", name,
-           (unsigned long long)events, (double)events / off / 1e6, (double)events / on / 1e6, on / off);
+    printf("%-10s %10llu decisions  off %6.2f M/s  on %6.2f M/s  (on/off time %.2fx)  checked %6.2f M/s "
+           "(checked/on time %.2fx)\n", name, (unsigned long long)events, (double)events / off / 1e6,
+           (double)events / on / 1e6, on / off, (double)events / chk / 1e6, chk / on);
 }
 
 int main(void) {
