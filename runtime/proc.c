@@ -529,7 +529,7 @@ static int64_t checkTimersNoP(int32_t nallp, int64_t pollUntil) {
 /* ---- Go 1.19's lost-wakeup windows (checking bookkeeping only) ----
  *
  * An M that idles a P without spinning relies on a spinner to find work
- * queued elsewhere.  Go 1.19 breaks that reliance in three windows, all
+ * queued elsewhere.  Go 1.19 breaks that reliance in four windows, all
  * closed by Go 1.21 (sched.needspinning, pidlegetSpinning, and a wakep
  * that takes sched.lock):
  *  - phantom credit: the M declines because 2*nmspinning >= busy Ps, but
@@ -540,6 +540,13 @@ static int64_t checkTimersNoP(int32_t nallp, int64_t pollUntil) {
  *    its decision and pidleput, the last spinner finds work and calls
  *    wakep, which sees npidle == 0 and wakes nobody.
  *  - unrechecked global queue: see withdraw_global_promises.
+ *  - dying credit: startm(NULL, spinning) finds no idle P, unlocks
+ *    sched.lock, and only then drops its caller's nmspinning credit.  A
+ *    wakep in between sees an idle P (one idled meanwhile, its spinner's
+ *    recheck already past the submitter's queue) and nmspinning != 0, and
+ *    wakes nobody; the credit then vanishes.  Go 1.21's wakep drops it
+ *    under sched.lock, and pidlegetSpinning's needspinning makes the next
+ *    M idling a P spin instead.
  * Either way work queued under Go's wakeup promise can sit beside an idle
  * P, so Go 1.19 does not keep the promise for work queued at that moment:
  * withdraw it.  None of this reads a yield point or changes a schedule;
@@ -590,6 +597,15 @@ static void unchecked_idle(bool in) {
 static bool any_unchecked_idler(void) {
     for (const m *mp = allm; mp != NULL; mp = mp->alllink)
         if (mp->idling_unchecked)
+            return true;
+    return false;
+}
+
+/* Is some M in startm's no-idle-P path, holding a spinning credit it is
+ * about to drop (the fourth window)? */
+static bool any_dying_credit(void) {
+    for (const m *mp = allm; mp != NULL; mp = mp->alllink)
+        if (mp->dying_credit)
             return true;
     return false;
 }
@@ -1022,11 +1038,13 @@ void startm(p *pp, bool spinning) {
     if (pp == NULL) {
         pp = pidleget(0);
         if (pp == NULL) {
+            mp->dying_credit = spinning;   /* checking only: the fourth window */
             unlock(&sched.lock);
             TRACE(STARTM_NOP, 0, 0, spinning);
             if (spinning) {
                 /* No idle P after all: undo the caller's increment. */
                 uint32_t nm = atomic_Xadd(&sched.nmspinning, -1);
+                mp->dying_credit = false;
                 if ((int32_t)nm < 0)
                     throw("startm: negative nmspinning");
             }
@@ -1120,16 +1138,26 @@ static void handoffp_locked(p *pp) {
         wakeNetPoller(when);
 }
 
+/* Why wakep woke nobody (the WAKEP_DECLINE event's third argument). */
+enum { WAKEP_NO_IDLE_P = 0, WAKEP_SPINNING = 1, WAKEP_LOST_CAS = 2 };
+
 /* Try to put one more P to work: called when a G becomes runnable. */
 void wakep(void) {
-    if (atomic_Load(&sched.npidle) == 0) {
+    uint32_t npidle = atomic_Load(&sched.npidle);
+    if (npidle == 0) {
+        TRACE(WAKEP_DECLINE, 0, 0, WAKEP_NO_IDLE_P);
         if (rt_xfer_on && any_unchecked_idler())
             withdraw_wake_promises(RT_WINDOW_UNCHECKED_IDLER);
         return;
     }
     /* Be conservative: at most one M spins up at a time. */
-    if (atomic_Load(&sched.nmspinning) != 0 || !atomic_Cas(&sched.nmspinning, 0, 1))
+    uint32_t nm = atomic_Load(&sched.nmspinning);
+    if (nm != 0 || !atomic_Cas(&sched.nmspinning, 0, 1)) {
+        TRACE(WAKEP_DECLINE, npidle, nm, nm != 0 ? WAKEP_SPINNING : WAKEP_LOST_CAS);
+        if (rt_xfer_on && any_dying_credit())
+            withdraw_wake_promises(RT_WINDOW_DYING_CREDIT);
         return;
+    }
     TRACE(WAKEP, 1, 0, 0);
     startm(NULL, true);
 }

@@ -172,7 +172,13 @@ extern bool rt_xfer_on;          /* track in-hand Gs (set by checkers before boo
 /* Go 1.19's lost-wakeup windows (proc.c, checking only): how many times
  * the work-conservation promise was withdrawn in each, this run.  Reset
  * when a run boots, so they can be read after sim_run returns. */
-enum { RT_WINDOW_PHANTOM = 0, RT_WINDOW_UNCHECKED_IDLER, RT_WINDOW_GLOBAL_RECHECK, RT_WINDOW__COUNT };
+enum {
+    RT_WINDOW_PHANTOM = 0,
+    RT_WINDOW_UNCHECKED_IDLER,
+    RT_WINDOW_GLOBAL_RECHECK,
+    RT_WINDOW_DYING_CREDIT,
+    RT_WINDOW__COUNT
+};
 extern uint64_t rt_withdrawals[RT_WINDOW__COUNT];
 
 #endif

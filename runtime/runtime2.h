@@ -238,6 +238,8 @@ struct m {
     int32_t locks;             /* > 0: preemption disabled */
     bool spinning;             /* looking for work, counted in sched.nmspinning */
     bool idling_unchecked;     /* checking bookkeeping: declined to spin, P not yet idle */
+    bool dying_credit;         /* checking bookkeeping: in startm, found no idle P, its
+                                  caller's nmspinning credit not yet dropped */
     bool blocked;              /* sleeping on park */
     bool issysmon;
     uint8_t found_src;         /* where the next execute's G came from (trace only) */

@@ -10,7 +10,8 @@
  * preemptions 1/PREEMPT, JITTER_NS of jitter, checking on) until a run
  *   - fails work-conservation under --strict-work, and
  *   - in that same run (checking does not change the schedule) withdrew
- *     Go's promise in WINDOW (phantom, unchecked_idler, global_recheck:
+ *     Go's promise in WINDOW (phantom, unchecked_idler, global_recheck,
+ *     dying_credit:
  *     the runtime's checking-only rt_withdrawals counter), and
  *   - ends ok under the default check.
  * Fails if no seed within the budget does all three.  Prints the seed and
@@ -29,6 +30,7 @@ static const char *const window_names[RT_WINDOW__COUNT] = {
     [RT_WINDOW_PHANTOM] = "phantom",
     [RT_WINDOW_UNCHECKED_IDLER] = "unchecked_idler",
     [RT_WINDOW_GLOBAL_RECHECK] = "global_recheck",
+    [RT_WINDOW_DYING_CREDIT] = "dying_credit",
 };
 
 static void config(sim_config *cfg, uint64_t seed, uint32_t stall, uint32_t preempt, uint32_t jitter, bool strict) {
