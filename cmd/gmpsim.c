@@ -5,7 +5,6 @@
  * accepts (--plugin), dispatches, and answers help and --version
  * (docs/cli.md).
  */
-#include <dlfcn.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include "fuzz/campaign/campaign.h"
 #include "replay/replay.h"
 #include "runtime/runtime.h"
+#include "sim/plugin.h"
 #include "sim/sim.h"
 #include "traces/tfile.h"
 #include "traces/tools.h"
@@ -53,21 +53,15 @@ static const cf_command global_command = {
 
 int cmd_plugins_loaded;
 
-/* --plugin FILE.so: load a shared object and call its
- * gmpsim_plugin_init(), which registers invariants (docs/invariants.md). */
+/* --plugin FILE.so: load it and call its gmpsim_plugin_init(), which
+ * registers invariants (sim/plugin.h, docs/invariants.md). */
 static int load_plugin(const char *path) {
-    void *h = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
-    if (h == NULL) {
-        fprintf(stderr, "gmpsim: cannot load plugin %s: %s\n", path, dlerror());
-        return EXIT_USAGE;
+    char why[512];
+    int rc = sim_plugin_load(path, why, sizeof why);
+    if (rc != EXIT_OK) {
+        fprintf(stderr, "gmpsim: %s\n", why);
+        return rc;
     }
-    void (*init)(void);
-    *(void **)&init = dlsym(h, "gmpsim_plugin_init");
-    if (init == NULL) {
-        fprintf(stderr, "gmpsim: plugin %s has no gmpsim_plugin_init()\n", path);
-        return EXIT_USAGE;
-    }
-    init();
     cmd_plugins_loaded++;
     return EXIT_OK;
 }
@@ -168,7 +162,7 @@ static void usage(FILE *out) {
             "\n"
             "exit codes: 0 ok, 2 deadlock, 3 invariant violated, 4 hang/budget, 5 resource limit,\n"
             "            6 panic, 7 input rejected, 8 trace rejected, 9 replay diverged,\n"
-            "            10 I/O error, 64 usage\n");
+            "            10 I/O error, 12 plugin not loadable or missing, 64 usage\n");
 }
 
 typedef struct help_opts {

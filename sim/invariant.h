@@ -8,10 +8,11 @@
  * with outcome "invariant", names the invariant and the event number, and
  * is recorded in the trace, so replay stops right there.
  *
- * The state is read-only: include runtime/runtime2.h and read the Go-named
- * globals (sched, allp/allplen, allgs/allglen, allm, gomaxprocs) and their
- * fields.  Never write to them, never call rt_* functions.  The view adds
- * what only the driver knows.  See docs/invariants.md for a worked example.
+ * Plugins and other code outside the tree use the stable public interface
+ * instead, include/gmpsim/plugin.h (accessors, an ABI version; sim/plugin.c).
+ * Built-in checkers in the tree read runtime/runtime2.h's Go-named globals
+ * directly, read-only.  The view adds what only the driver knows.  See
+ * docs/invariants.md for a worked example.
  *
  * Incremental checking.  A full walk after every event costs O(state) per
  * event.  An invariant may also give a step function: at most check
