@@ -252,13 +252,34 @@ static void sysmon_preempts_long_running_g(void) {
     sim_result_free(&res);
 }
 
-/* GOMAXPROCS 4 -> 2 at run time: procresize(4, 2), Ps 2 and 3 dead. */
+/* GOMAXPROCS 4 -> 2 at run time: procresize(4, 2) under one stop-the-world;
+ * from then on Ps 2 and 3 are _Pdead with empty queues, no event names
+ * them, and every worker still finishes (the Gs they held moved). */
+static int shrink_checks;   /* checks that saw the shrunk state */
+static bool shrunk_ps_stay_dead(const inv_view *v, void *ctx, char *why, size_t len) {
+    (void)v, (void)ctx;
+    if (gomaxprocs != 2 || v->world_stopped)
+        return true;
+    for (int32_t i = 2; i < 4; i++) {
+        const p *pp = allp[i];
+        if (pp->status != _Pdead || pp->runqhead != pp->runqtail || pp->runnext != NULL || pp->ntimers != 0) {
+            snprintf(why, len, "P%d after the shrink: %s, runq %u, runnext %s, timers %u", (int)i,
+                     rt_pstatus_name(pp->status), pp->runqtail - pp->runqhead, pp->runnext ? "set" : "empty",
+                     (unsigned)pp->ntimers);
+            return false;
+        }
+    }
+    shrink_checks++;
+    return true;
+}
+
 static void gomaxprocs_shrink_destroys_ps(void) {
     sb_begin(&sc, 4);
     int wg = sb_wg(&sc, "wg");
     int w = sb_body(&sc, "w");
     sb_op(&sc, OP_WORK, 0, 100000);
     sb_op(&sc, OP_WGDONE, wg, 0);
+    sb_mark(&sc, "done");
     sb_end_body(&sc);
     sb_main(&sc);
     sb_op(&sc, OP_WGADD, wg, 20);
@@ -270,13 +291,21 @@ static void gomaxprocs_shrink_destroys_ps(void) {
     cfg.check = true;
     sim_result res;
     capture cap = {0};
+    gmp_invariant_clear();
+    shrink_checks = 0;
+    CHECK(gmp_invariant_register("shrunk-ps-stay-dead", shrunk_ps_stay_dead, NULL) >= INV_USER_FIRST);
     CHECK_EQ(run(&cfg, &res, &cap), OUT_OK);
-    bool seen = false;
+    gmp_invariant_clear();
+    size_t at = cap.n;
     for (size_t i = 0; i < cap.n; i++)
         if (cap.ev[i].kind == EV_PROCRESIZE && cap.ev[i].a[0] == 4 && cap.ev[i].a[1] == 2)
-            seen = true;
-    CHECK(seen);
+            at = i;
+    CHECK(at < cap.n);
     CHECK(capture_count(&cap, EV_STW_START) == 1);
+    CHECK(shrink_checks > 10);
+    for (size_t i = at + 1; i < cap.n; i++)
+        CHECK(cap.ev[i].p == TR_NONE || cap.ev[i].p < 2);
+    CHECK_EQ(res.nmarks, 20);   /* every worker ran to the end */
     capture_free(&cap);
     sim_result_free(&res);
 }

@@ -324,7 +324,14 @@ static bool count_and_hold(const inv_view *v, void *ctx, char *why, size_t len) 
     (*(int *)ctx)++;
     return true;
 }
-static bool no_more_than_three_marks(const inv_view *v, void *ctx, char *why, size_t len) {
+static bool fails_from_event_50(const inv_view *v, void *ctx, char *why, size_t len) {
+    (void)ctx;
+    if (v->seq < 50)
+        return true;
+    snprintf(why, len, "%" PRIu64 " events", v->seq);
+    return false;
+}
+static bool at_most_one_running(const inv_view *v, void *ctx, char *why, size_t len) {
     (void)ctx;
     (void)v;
     uint32_t running = 0;
@@ -344,7 +351,7 @@ static void registered_invariants_run_after_events_and_can_fail(void) {
     int id = gmp_invariant_register("count", count_and_hold, &calls);
     CHECK_EQ(id, INV_USER_FIRST);
     CHECK_STR(gmp_invariant_name(id), "count");
-    CHECK(gmp_invariant_register("one-running", no_more_than_three_marks, NULL) > id);
+    CHECK(gmp_invariant_register("one-running", at_most_one_running, NULL) > id);
     sim_config cfg;
     sim_config_default(&cfg);
     cfg.check = true;
@@ -352,6 +359,15 @@ static void registered_invariants_run_after_events_and_can_fail(void) {
     CHECK_EQ(sim_run(&sc, &cfg, &r), OUT_OK);
     CHECK(calls > 100);
     CHECK_EQ((uint64_t)calls, r.checks);
+    sim_result_free(&r);
+    /* A third one that fails once 50 events are recorded ends the run
+     * there, named, with its reason. */
+    int late = gmp_invariant_register("fails-at-50", fails_from_event_50, NULL);
+    CHECK(late > id);
+    CHECK_EQ(sim_run(&sc, &cfg, &r), OUT_INVARIANT);
+    CHECK_EQ(r.invariant, late);
+    CHECK(strstr(r.message, "fails-at-50: 50 events") != NULL);
+    CHECK(r.violation_seq >= 50 && r.violation_seq <= 51);
     sim_result_free(&r);
     gmp_invariant_clear();
 }
