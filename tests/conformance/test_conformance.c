@@ -35,19 +35,30 @@ static bool load_orders(const char *path) {
     if (f == NULL)
         return false;
     static char line[ORDER_LEN + 64];
-    while (norders < MAX_ORDERS && fgets(line, sizeof line, f) != NULL) {
+    int lineno = 0;
+    bool ok = true;
+    while (fgets(line, sizeof line, f) != NULL) {
+        lineno++;
         if (line[0] == '#' || line[0] == '\n')
             continue;
-        char *tab = strchr(line, '\t');
-        if (tab == NULL)
-            continue;
+        /* COUNT<TAB>LABELS, COUNT a positive decimal: anything else is a
+         * damaged fixture, and a damaged fixture fails the test. */
         line[strcspn(line, "\n")] = 0;
-        orders[norders].count = atol(line);
+        char *tab = strchr(line, '\t'), *end = NULL;
+        long count = strtol(line, &end, 10);
+        if (tab == NULL || end != tab || count <= 0 || tab[1] == 0 || strlen(tab + 1) >= ORDER_LEN ||
+            norders == MAX_ORDERS) {
+            fprintf(stderr, "%s:%d: not COUNT<TAB>ORDER (or more than %d orders): %.80s\n", path, lineno,
+                    MAX_ORDERS, line);
+            ok = false;
+            continue;
+        }
+        orders[norders].count = count;
         snprintf(orders[norders].labels, ORDER_LEN, "%s", tab + 1);
         norders++;
     }
     fclose(f);
-    return norders > 0;
+    return ok && norders > 0;
 }
 
 static int find_order(const char *marks) {
