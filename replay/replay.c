@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/plugin.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
 #include "sim/tracefile.h"
@@ -36,6 +37,19 @@ static bool collect_choices(recorded *r) {
     return true;
 }
 
+/* The plugins the recorded run had (sim/plugin.h): missing is exit 12. */
+static int plugins_loaded(tr_reader *rd, const char *path) {
+    size_t len = 0;
+    const char *text = tr_reader_section(rd, TR_SEC_PLUGINS, &len);
+    char why[256], note[256];
+    int rc = text != NULL ? sim_plugins_check(text, len, why, sizeof why, note, sizeof note) : EXIT_OK;
+    if (rc != EXIT_OK)
+        fprintf(stderr, "gmpsim replay: %s: %s\n", path, why);
+    else if (text != NULL && note[0] != 0)
+        fprintf(stderr, "gmpsim replay: note: %s\n", note);
+    return rc;
+}
+
 static int load(const char *path, recorded *r) {
     tr_error err = {0};
     tr_reader *rd = tr_reader_open_path(path, TR_READ_STRICT, &err);
@@ -59,6 +73,8 @@ static int load(const char *path, recorded *r) {
     } else if (!sim_config_parse(conf, clen, &r->cfg, why, sizeof why)) {
         fprintf(stderr, "gmpsim replay: %s: %s\n", path, why);
         rc = EXIT_TRACE_REJECTED;
+    } else if ((rc = plugins_loaded(rd, path)) != EXIT_OK) {
+        /* reported */
     } else if (tr_reader_load(rd, &r->ev, &r->n, TR_FILE_EVENTS_MAX, &err) != TR_OK) {
         fprintf(stderr, "gmpsim replay: %s: %s\n", path, err.msg);
         rc = tr_err_exit_code(err.cls);

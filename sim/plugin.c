@@ -9,6 +9,7 @@
 #include "sim/plugin.h"
 
 #include <dlfcn.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,5 +361,54 @@ int sim_plugin_load(const char *path, char *why, size_t why_len) {
     snprintf(pl->name, sizeof pl->name, "%.*s", (int)strnlen(name, sizeof pl->name - 1), name);
     pl->hash = hash;
     init();
+    return EXIT_OK;
+}
+
+/* ---- plugins recorded in traces ---- */
+
+size_t sim_plugins_format(char *buf, size_t len) {
+    size_t n = 0;
+    for (size_t i = 0; i < nplugins; i++) {
+        int w = snprintf(n < len ? buf + n : NULL, n < len ? len - n : 0, "%s %016" PRIx64 "\n", plugins[i].name,
+                         plugins[i].hash);
+        if (w < 0)
+            return 0;
+        n += (size_t)w;
+    }
+    return n;
+}
+
+static const sim_plugin *plugin_named(const char *name, size_t len) {
+    for (size_t i = 0; i < nplugins; i++)
+        if (strlen(plugins[i].name) == len && memcmp(plugins[i].name, name, len) == 0)
+            return &plugins[i];
+    return NULL;
+}
+
+int sim_plugins_check(const char *text, size_t len, char *why, size_t why_len, char *note, size_t note_len) {
+    note[0] = 0;
+    size_t at = 0;
+    for (unsigned line = 0; at < len && line < SIM_PLUGINS_MAX; line++) {
+        const char *nl = memchr(text + at, '\n', len - at);
+        size_t ll = nl != NULL ? (size_t)(nl - (text + at)) : len - at;
+        const char *sp = memchr(text + at, ' ', ll);
+        size_t nlen = sp != NULL ? (size_t)(sp - (text + at)) : ll;
+        const char *hash = sp != NULL ? sp + 1 : "";
+        int hlen = sp != NULL ? (int)(ll - nlen - 1) : 0;
+        const sim_plugin *pl = plugin_named(text + at, nlen);
+        if (pl == NULL) {
+            snprintf(why, why_len,
+                     "the trace was recorded with plugin %.*s (file hash %.*s), which is not loaded: "
+                     "replay it with --plugin FILE.so",
+                     (int)(nlen < 64 ? nlen : 64), text + at, hlen < 16 ? hlen : 16, hash);
+            return EXIT_PLUGIN;
+        }
+        char mine[17];
+        snprintf(mine, sizeof mine, "%016" PRIx64, pl->hash);
+        if (note[0] == 0 && (hlen != 16 || memcmp(hash, mine, 16) != 0))
+            snprintf(note, note_len, "plugin %s is loaded from a different file than the recorded run's (%.*s, now %s)",
+                     pl->name, hlen < 16 ? hlen : 16, hash, mine);
+        at += ll + (nl != NULL);
+    }
     return EXIT_OK;
 }

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "traces/tfile.h"
+
 /* A plugin could not be loaded, or a trace needs one that is not. */
 enum { EXIT_PLUGIN = 12, SIM_PLUGINS_MAX = 16 };
 
@@ -32,5 +34,19 @@ int sim_plugin_load(const char *path, char *why, size_t why_len);
 
 size_t sim_plugin_count(void);
 const sim_plugin *sim_plugin_at(size_t i);
+
+/* The trace section naming the plugins a run had loaded, one
+ * "NAME XXH3-HEX\n" line each (written only when there are any), so
+ * replay can tell which plugin a recorded run needs. */
+#define TR_SEC_PLUGINS TR_SECTION_ID('P', 'L', 'U', 'G')
+
+/* The loaded plugins as that section's text; its length (0: none). */
+size_t sim_plugins_format(char *buf, size_t len);
+
+/* A recorded PLUG section against the loaded plugins: EXIT_OK, or
+ * EXIT_PLUGIN with "the trace needs plugin NAME ..." in why.  A plugin
+ * loaded under the recorded name but from a different file is allowed
+ * (plugins only read state) and reported in note (else note is ""). */
+int sim_plugins_check(const char *text, size_t len, char *why, size_t why_len, char *note, size_t note_len);
 
 #endif

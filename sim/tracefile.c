@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/plugin.h"
+
 /* ---- recording a run ---- */
 
 int sim_run_to_file(const scenario *sc, const sim_config *cfg, const char *path, sim_result *res,
@@ -26,12 +28,18 @@ int sim_run_to_file(const scenario *sc, const sim_config *cfg, const char *path,
     }
     sc_format(sc, text, tlen + 1);
     blen = sc_encode(sc, bin, 1 << 16);
-    tr_section secs[3] = {
+    char plug[SIM_PLUGINS_MAX * 96];
+    size_t plen = sim_plugins_format(plug, sizeof plug);
+    tr_section secs[4] = {
         {TR_SEC_SCENARIO_TEXT, text, tlen},
         {TR_SEC_CONFIG, conf, clen},
-        {TR_SEC_SCENARIO, bin, blen},
     };
-    tr_writer *w = tr_writer_open(path, secs, blen > 0 ? 3 : 2, NULL, terr);
+    size_t nsecs = 2;
+    if (blen > 0)
+        secs[nsecs++] = (tr_section){TR_SEC_SCENARIO, bin, blen};
+    if (plen > 0 && plen < sizeof plug)
+        secs[nsecs++] = (tr_section){TR_SEC_PLUGINS, plug, plen};   /* the plugins it needs to replay */
+    tr_writer *w = tr_writer_open(path, secs, nsecs, NULL, terr);
     int outcome;
     if (w == NULL) {
         outcome = sim_run(sc, cfg, res);

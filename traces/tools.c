@@ -147,6 +147,10 @@ static void put_text(FILE *out, const uint8_t *s, size_t len) {
         fputc('\n', out);
 }
 
+/* Sections of key/value or name lines, shown inline: the configuration
+ * and the plugins the run had loaded (sim/'s CONF and PLUG). */
+static bool shown_as_text(uint32_t id) { return id == TR_SEC_CONFIG || id == TR_SECTION_ID('P', 'L', 'U', 'G'); }
+
 static void put_summary(FILE *out, const char *path, const tr_reader *r) {
     const tr_file_info *in = tr_reader_info(r);
     fprintf(out,
@@ -160,7 +164,7 @@ static void put_summary(FILE *out, const char *path, const tr_reader *r) {
         const uint8_t *s = tr_reader_section_at(r, i, &id, &len);
         fputs("# section ", out);
         put_section_id(out, id);
-        if (id == TR_SEC_CONFIG) {
+        if (shown_as_text(id)) {
             fputs(": ", out);
             put_text(out, s, len);
         } else {
@@ -195,7 +199,7 @@ static void put_summary_json(js_writer *w, const char *path, const tr_reader *r)
         js_object(w);
         js_kstr(w, "id", name);
         js_kuint(w, "bytes", len);
-        if (id == TR_SEC_CONFIG) {
+        if (shown_as_text(id)) {
             js_key(w, "text");
             js_strn(w, (const char *)s, len);
         }

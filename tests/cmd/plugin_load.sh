@@ -31,4 +31,11 @@ done
 GMPSIM_TEST_MAX_MS=1 expect 3 "invariant: accessors at event [0-9]+" "$g" $run --plugin "$d/accessors.so"
 grep -q "Ms exist, more than 1" "$out" || fail "the accessor plugin's reason is not shown"
 expect 3 "outcome: invariant: runq-latency: G[0-9]+ has been runnable" "$g" run builtin:preemption --plugin "$example"
+# A trace names the plugins its run had; replay needs them (exit 12, not "diverged").
+t=$(mktemp -u /tmp/gmpsim-plugin-XXXXXX.gmt); trap 'rm -f "$out" "$txt" "$t"' EXIT
+expect 3 "invariant: runq-latency" "$g" run builtin:preemption --plugin "$example" --trace "$t"
+expect 0 "section PLUG: runq-latency [0-9a-f]{16}" "$g" dump "$t" --to 0
+expect 12 "recorded with plugin runq-latency \(file hash [0-9a-f]{16}\), which is not loaded" "$g" replay "$t"
+expect 12 "recorded with plugin runq-latency" "$g" replay "$t" --plugin "$d/accessors.so"
+expect 0 "^identical: [0-9]+ events" "$g" replay "$t" --plugin "$example"
 echo "plugin load: ok"
