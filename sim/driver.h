@@ -125,6 +125,7 @@ typedef struct sim_world {
     struct svc_frame *service_req;   /* the call it is to run next */
 
     const struct scenario *sc;
+    int32_t main_gomaxprocs;   /* the program's runtime.GOMAXPROCS call before its first op (0: none) */
     int pct_depth;
     tr_sink user_sinks[4];     /* the caller's sinks, called on the service stack */
 } sim_world;

@@ -101,6 +101,8 @@ static void run_op(const sc_op *op, int depth) {
     case OP_MARK: record_mark(op->a); break;
     case OP_EXIT: rt_exit((int)op->n); break;
     case OP_PREEMPT: rt_preempt_here(); break;
+    case OP_LOCKOSTHREAD: rt_lockosthread(); break;
+    case OP_UNLOCKOSTHREAD: rt_unlockosthread(); break;
     default: plat_throw("interp: bad op kind");
     }
 }
@@ -144,6 +146,8 @@ void interp_main(void *scv) {
         rt_mutex_init(&objs->mutexes[i]);
     for (uint32_t i = 0; i < cur_sc->nwgs; i++)
         rt_wg_init(&objs->wgs[i]);
+    if (simw.main_gomaxprocs > 0)
+        rt_gomaxprocs(simw.main_gomaxprocs);   /* Go's main calls runtime.GOMAXPROCS first */
     if (cur_sc->nevents > 0)
         rt_go(timed_events, NULL);
     body_entry((void *)(uintptr_t)cur_sc->main_body);

@@ -268,6 +268,15 @@ static int run_world(const scenario *sc, gofunc mainfn, void *arg, int32_t procs
         teardown_world();
         return res->outcome;
     }
+    if (run_rt.gomaxprocs <= 0 && sc != NULL) {
+        /* Go starts with start_procs Ps, and main's runtime.GOMAXPROCS
+         * changes that; --procs overrides both. */
+        run_rt.gomaxprocs = sc->start_procs != 0 ? sc->start_procs : procs;
+        if (sc->start_procs != 0)
+            simw.main_gomaxprocs = procs;
+    }
+    if (sc != NULL && sc->no_os)
+        run_rt.imports_os = false;
     if (run_rt.gomaxprocs <= 0)
         run_rt.gomaxprocs = procs;
     run_main = mainfn;

@@ -56,6 +56,8 @@ typedef enum op_kind {
     OP_MARK,         /* mark LABEL            a = label */
     OP_EXIT,         /* exit [CODE]           n = status (os.Exit) */
     OP_PREEMPT,      /* preempt               an injected preemption right here */
+    OP_LOCKOSTHREAD,   /* lockosthread        runtime.LockOSThread */
+    OP_UNLOCKOSTHREAD, /* unlockosthread      runtime.UnlockOSThread */
     OP__COUNT
 } op_kind;
 
@@ -90,7 +92,13 @@ typedef struct sc_event {
 } sc_event;
 
 typedef struct scenario {
-    int32_t gomaxprocs;            /* initial GOMAXPROCS, 1..SC_MAX_PROCS */
+    int32_t gomaxprocs;            /* GOMAXPROCS main runs with, 1..SC_MAX_PROCS: the program's
+                                      runtime.GOMAXPROCS call before its first op */
+    int32_t start_procs;           /* Ps the runtime starts with (GOMAXPROCS in the environment,
+                                      else the CPU count), 1..SC_MAX_PROCS; 0: gomaxprocs, so
+                                      main's call changes nothing.  Never equal to gomaxprocs. */
+    bool no_os;                    /* the program does not import os (nor set a finalizer), so
+                                      Go starts no runfinq before main.main */
     uint32_t main_body;
     uint32_t nbodies, nchans, nmutexes, nwgs, nlabels, nevents, nops;
     sc_body bodies[SC_MAX_BODIES];
@@ -103,6 +111,11 @@ typedef struct scenario {
 } scenario;
 
 const char *sc_op_name(unsigned kind);
+
+/* The Ps Go starts with: start_procs, or gomaxprocs when that is 0. */
+static inline int32_t sc_start_procs(const scenario *sc) {
+    return sc->start_procs != 0 ? sc->start_procs : sc->gomaxprocs;
+}
 
 /* Structural validity: indices in range, ranges nested, bounds held.
  * Returns NULL or a reason.  Every producer of scenarios ends with it.

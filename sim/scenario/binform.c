@@ -8,7 +8,9 @@
  * (docs/scenario.md has the full table):
  *
  *   header, 25 bytes at fixed offsets:
- *     [0] GOMAXPROCS-1  [1] bodies-1  [2] main body  [3] channels
+ *     [0] bits 0-2: GOMAXPROCS-1; bits 3-5: start_procs - GOMAXPROCS modulo
+ *         8 (0: the same); bit 6: the program does not import os
+ *     [1] bodies-1  [2] main body  [3] channels
  *     [4] mutexes  [5] waitgroups  [6] timed events
  *     [7..12] capacity of channel 0..5
  *     [13..24] timed event 0..3: time (2 bytes, little-endian), GOMAXPROCS-1
@@ -119,7 +121,12 @@ static void name_objects(scenario *sc) {
 }
 
 static void decode_header(reader *r, scenario *sc) {
-    sc->gomaxprocs = 1 + byte_at(r, 0) % SCB_MAX_PROCS;
+    uint8_t h0 = byte_at(r, 0);
+    _Static_assert(SCB_MAX_PROCS == 8, "three bits of header byte 0 each");
+    sc->gomaxprocs = 1 + (h0 & 7);
+    unsigned delta = (h0 >> 3) & 7;
+    sc->start_procs = delta == 0 ? 0 : 1 + (int32_t)((unsigned)(sc->gomaxprocs - 1 + delta) & 7);
+    sc->no_os = (h0 >> 6) & 1;
     sc->nbodies = 1 + byte_at(r, 1) % SCB_MAX_BODIES;
     sc->main_body = byte_at(r, 2) % sc->nbodies;
     sc->nchans = byte_at(r, 3) % (SCB_MAX_CHANS + 1);
@@ -308,7 +315,7 @@ void sc_decode(const uint8_t *data, size_t len, scenario *out) {
 /* ---- fitting ---- */
 
 static const char *misfit_header(const scenario *sc) {
-    if (sc->gomaxprocs > SCB_MAX_PROCS)
+    if (sc->gomaxprocs > SCB_MAX_PROCS || sc->start_procs > SCB_MAX_PROCS)
         return "GOMAXPROCS above the binary form's limit";
     if (sc->nbodies > SCB_MAX_BODIES || sc->nops > SCB_MAX_OPS)
         return "too many bodies or ops for the binary form";
@@ -382,6 +389,10 @@ static int64_t clamp(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : v
 const char *sc_fit_binary(scenario *sc) {
     assert(sc != NULL && sc_validate(sc) == NULL);
     sc->gomaxprocs = (int32_t)clamp(sc->gomaxprocs, 1, SCB_MAX_PROCS);
+    if (sc->start_procs != 0)
+        sc->start_procs = (int32_t)clamp(sc->start_procs, 1, SCB_MAX_PROCS);
+    if (sc->start_procs == sc->gomaxprocs)
+        sc->start_procs = 0;
     for (uint32_t i = 0; i < sc->nchans; i++)
         sc->chans[i].cap = (uint32_t)clamp(sc->chans[i].cap, 0, SCB_MAX_CAP);
     if (sc->nevents > SCB_MAX_EVENTS)
@@ -428,7 +439,8 @@ static void put_record(writer *w, unsigned k, unsigned x, unsigned y) {
 
 static void encode_header(const scenario *sc, writer *w) {
     uint8_t h[SCB_HEADER_BYTES] = {0};
-    h[0] = (uint8_t)(sc->gomaxprocs - 1);
+    unsigned delta = sc->start_procs == 0 ? 0 : (unsigned)(sc->start_procs - sc->gomaxprocs) & 7;
+    h[0] = (uint8_t)((unsigned)(sc->gomaxprocs - 1) | delta << 3 | (unsigned)sc->no_os << 6);
     h[1] = (uint8_t)(sc->nbodies - 1);
     h[2] = (uint8_t)sc->main_body;
     h[3] = (uint8_t)sc->nchans;

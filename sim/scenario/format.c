@@ -1,7 +1,8 @@
 /*
  * sim/scenario/format.c: a scenario in the canonical text form.
  *
- * Canonical means: gomaxprocs first, then the channels, mutexes,
+ * Canonical means: gomaxprocs first (then start_procs and `imports_os no`
+ * when they are not the defaults), then the channels, mutexes,
  * waitgroups and timed events in index order, then the bodies in index
  * order (main where it falls), four spaces per nesting level, `case` at
  * its select's level (as gofmt does), defaults left out (capacity 0,
@@ -21,6 +22,10 @@ static void format_duration(sc_out *o, int64_t ns) {
 
 static void format_decls(const scenario *sc, sc_out *o) {
     sc_out_fmt(o, "gomaxprocs %" PRId32 "\n", sc->gomaxprocs);
+    if (sc->start_procs != 0)
+        sc_out_fmt(o, "start_procs %" PRId32 "\n", sc->start_procs);
+    if (sc->no_os)
+        sc_out_str(o, "imports_os no\n");
     for (uint32_t i = 0; i < sc->nchans; i++) {
         sc_out_fmt(o, "chan %s", sc->chans[i].name);
         if (sc->chans[i].cap != 0)

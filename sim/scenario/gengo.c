@@ -17,13 +17,20 @@
 
 #include "sim/scenario/sc_internal.h"
 
-static const char go_prelude[] =
-    "package main\n"
-    "\n"
+/* The imports: with os (as almost every Go program has), or, for a
+ * scenario that says `imports_os no`, only packages that do not import
+ * os, so Go starts no runfinq (output through syscall, println). */
+static const char go_package[] = "package main\n\n";
+
+static const char go_imports_noos_note[] =
+    "// No package here imports os (nor sets a finalizer): Go starts no\n"
+    "// runfinq goroutine before main, as the scenario says (imports_os no).\n";
+
+static const char go_imports[] =
     "import (\n"
-    "\t\"bufio\"\n"
-    "\t\"fmt\"\n"
-    "\t\"os\"\n"
+    "\t\"bufio\"\n"          /* not in imports_os no */
+    "\t\"fmt\"\n"            /* not in imports_os no */
+    "\t\"os\"\n"             /* not in imports_os no */
     "\t\"runtime\"\n"
     "\t\"sync\"\n"
     "\t\"sync/atomic\"\n"
@@ -34,12 +41,32 @@ static const char go_prelude[] =
     "\n"
     "var _ sync.Mutex // keeps the import when there are no mutexes or waitgroups\n";
 
-static const char go_helpers[] =
+/* The imports: with os (as almost every Go program has), or, for a
+ * scenario that says `imports_os no`, without the three lines that bring
+ * os in, so Go starts no runfinq (output through syscall, println). */
+static void go_prelude(const scenario *sc, sc_out *o) {
+    sc_out_str(o, go_package);
+    if (!sc->no_os) {
+        sc_out_str(o, go_imports);
+        return;
+    }
+    sc_out_str(o, go_imports_noos_note);
+    for (const char *line = go_imports, *nl; *line != '\0'; line = nl + 1) {
+        nl = strchr(line, '\n');
+        bool osline = strncmp(line, "\t\"bufio\"", 8) == 0 || strncmp(line, "\t\"fmt\"", 6) == 0 ||
+                      strncmp(line, "\t\"os\"", 5) == 0;
+        if (!osline)
+            sc_out_fmt(o, "%.*s\n", (int)(nl - line), line);
+    }
+}
+
+static const char go_marks[] =
     "const maxMarks = 1 << 20\n"
     "\n"
     "var (\n"
-    "\tmarks    [maxMarks]int32 // label indices in the order the marks ran\n"
-    "\tmarkNext int64\n"
+    "\tmarks      [maxMarks]int32 // label indices in the order the marks ran\n"
+    "\tmarkNext   int64\n"
+    "\tstartProcs int // GOMAXPROCS Go started with\n"
     ")\n"
     "\n"
     "// mark records label l without a system call.\n"
@@ -48,9 +75,12 @@ static const char go_helpers[] =
     "\t\tmarks[i] = l\n"
     "\t}\n"
     "}\n"
-    "\n"
+    "\n";
+
+static const char go_print_os[] =
     "// printMarks writes the recorded labels, one per line.\n"
     "func printMarks() {\n"
+    "\tcheckStart()\n"
     "\tn := atomic.LoadInt64(&markNext)\n"
     "\tif n > maxMarks {\n"
     "\t\tfmt.Fprintf(os.Stderr, \"gmpsim: %d marks dropped\\n\", n-maxMarks)\n"
@@ -68,7 +98,40 @@ static const char go_helpers[] =
     "\tprintMarks()\n"
     "\tos.Exit(code)\n"
     "}\n"
+    "\n";
+
+static const char go_print_noos[] =
+    "// printMarks writes the recorded labels, one per line.\n"
+    "func printMarks() {\n"
+    "\tcheckStart()\n"
+    "\tn := atomic.LoadInt64(&markNext)\n"
+    "\tif n > maxMarks {\n"
+    "\t\tprintln(\"gmpsim:\", n-maxMarks, \"marks dropped\")\n"
+    "\t\tn = maxMarks\n"
+    "\t}\n"
+    "\tvar b []byte\n"
+    "\tfor _, l := range marks[:n] {\n"
+    "\t\tb = append(append(b, labelNames[l]...), '\\n')\n"
+    "\t}\n"
+    "\tfor len(b) > 0 {\n"
+    "\t\tk, err := syscall.Write(1, b)\n"
+    "\t\tif err != nil && err != syscall.EINTR {\n"
+    "\t\t\treturn\n"
+    "\t\t}\n"
+    "\t\tif k > 0 {\n"
+    "\t\t\tb = b[k:]\n"
+    "\t\t}\n"
+    "\t}\n"
+    "}\n"
     "\n"
+    "// exit is the process exit after printing the marks (os.Exit without os).\n"
+    "func exit(code int) {\n"
+    "\tprintMarks()\n"
+    "\tsyscall.Exit(code)\n"
+    "}\n"
+    "\n";
+
+static const char go_helpers[] =
     "// work computes for d, preemptibly (a busy loop on the clock).\n"
     "func work(d time.Duration) {\n"
     "\tfor start := time.Now(); time.Since(start) < d; {\n"
@@ -126,9 +189,16 @@ static void go_header(const scenario *sc, sc_out *o) {
         }
         free(text);
     }
-    sc_out_str(o, "//\n"
+    int32_t start = sc_start_procs(sc);
+    sc_out_fmt(o, "//\n"
+                  "// Run it with GOMAXPROCS=%" PRId32 " in the environment (or with GOMAXPROCS unset on\n"
+                  "// a machine with %" PRId32 " CPUs): Go starts on %" PRId32 " Ps, and main sets %" PRId32 ".\n",
+               start, start, start, sc->gomaxprocs);
+    sc_out_fmt(o, "//\n"
                   "// Marks are recorded without system calls and printed, one label per\n"
-                  "// line, when the program ends (at the end of main or before os.Exit).\n");
+                  "// line, when the program ends (at the end of main or before the exit).\n"
+                  "//\n"
+                  "//gmpsim:env GOMAXPROCS=%" PRId32 "\n", start);
 }
 
 static void go_globals(const scenario *sc, sc_out *o) {
@@ -145,6 +215,21 @@ static void go_globals(const scenario *sc, sc_out *o) {
     for (uint32_t i = 0; i < sc->nlabels; i++)
         sc_out_fmt(o, "\n\t\"%s\",", sc->labels[i]);   /* identifiers or digits: no escaping */
     sc_out_str(o, sc->nlabels > 0 ? "\n}\n" : "}\n");
+}
+
+/* checkStart: a warning at the end if Go did not start where the
+ * scenario says (the environment was not set). */
+static void go_start_check(const scenario *sc, sc_out *o) {
+    int32_t start = sc_start_procs(sc);
+    sc_out_fmt(o, "// checkStart warns if Go did not start on %" PRId32 " Ps, as the scenario does.\n"
+                  "func checkStart() {\n"
+                  "\tif startProcs != %" PRId32 " {\n"
+                  "\t\tprintln(\"gmpsim: Go started on\", startProcs, \"Ps, the scenario on %" PRId32
+                  " (set GOMAXPROCS=%" PRId32 ")\")\n"
+                  "\t}\n"
+                  "}\n"
+                  "\n",
+               start, start, start, start);
 }
 
 /* One op without its nested range: a statement, or the head of a block. */
@@ -199,6 +284,8 @@ static void go_op(const scenario *sc, const sc_op *op, sc_out *o, unsigned tabs)
     case OP_LOOP: sc_out_fmt(o, "for i := 0; i < %" PRId64 "; i++ {\n", op->n); break;
     case OP_MARK: sc_out_fmt(o, "mark(%" PRIu32 ") // %s\n", op->a, sc->labels[op->a]); break;
     case OP_EXIT: sc_out_fmt(o, "exit(%" PRId64 ")\n", op->n); break;
+    case OP_LOCKOSTHREAD: sc_out_str(o, "runtime.LockOSThread()\n"); break;
+    case OP_UNLOCKOSTHREAD: sc_out_str(o, "runtime.UnlockOSThread()\n"); break;
     default: assert(!"go_op: unknown op kind");
     }
 }
@@ -249,7 +336,7 @@ static void go_main(const scenario *sc, sc_out *o) {
         }
         sc_out_str(o, "}\n");
     }
-    sc_out_fmt(o, "\nfunc main() {\n\truntime.GOMAXPROCS(%" PRId32 ")\n", sc->gomaxprocs);
+    sc_out_fmt(o, "\nfunc main() {\n\tstartProcs = runtime.GOMAXPROCS(%" PRId32 ")\n", sc->gomaxprocs);
     if (sc->nevents > 0)
         sc_out_str(o, "\tgo timedEvents(time.Now())\n");
     sc_out_fmt(o, "\tbody_%s()\n\tprintMarks()\n}\n", sc->bodies[sc->main_body].name);
@@ -260,9 +347,12 @@ size_t sc_gen_go(const scenario *sc, char *buf, size_t len) {
     sc_out o;
     sc_out_init(&o, buf, len);
     go_header(sc, &o);
-    sc_out_str(&o, go_prelude);
+    go_prelude(sc, &o);
     go_globals(sc, &o);
     sc_out_str(&o, "\n");
+    sc_out_str(&o, go_marks);
+    sc_out_str(&o, sc->no_os ? go_print_noos : go_print_os);
+    go_start_check(sc, &o);
     sc_out_str(&o, go_helpers);
     for (uint32_t i = 0; i < sc->nbodies; i++)
         go_body(sc, &sc->bodies[i], &o);

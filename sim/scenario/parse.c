@@ -61,8 +61,8 @@ typedef struct parser {
     scenario *sc;            /* owned by the caller */
     sc_error *err;
     decl_pos chan_pos[SC_MAX_CHANS], mutex_pos[SC_MAX_MUTEXES], wg_pos[SC_MAX_WGS];
-    decl_pos body_pos[SC_MAX_BODIES], gomaxprocs_pos;
-    bool have_main, have_gomaxprocs;
+    decl_pos body_pos[SC_MAX_BODIES], gomaxprocs_pos, start_procs_pos, imports_os_pos;
+    bool have_main, have_gomaxprocs, have_start_procs, have_imports_os;
     fixup *fixups;           /* owned; grows by doubling, at most SC_MAX_OPS */
     uint32_t nfixups, capfixups;
 } parser;
@@ -390,6 +390,7 @@ static const struct { op_kind kind; op_form form; } op_forms[] = {
     {OP_LOCK, F_MUTEX},      {OP_UNLOCK, F_MUTEX},      {OP_WGADD, F_WGADD},
     {OP_WGDONE, F_WG},       {OP_WGWAIT, F_WG},         {OP_GOMAXPROCS, F_PROCS},
     {OP_LOOP, F_LOOP},       {OP_MARK, F_MARK},         {OP_EXIT, F_EXIT},
+    {OP_LOCKOSTHREAD, F_NONE}, {OP_UNLOCKOSTHREAD, F_NONE},
 };
 
 static bool parse_block(parser *p, unsigned depth, const tok *open);
@@ -626,16 +627,46 @@ static bool parse_chan_decl(parser *p) {
     return true;
 }
 
+/* A top-level setting given at most once: note where, or fail. */
+static bool declare_once(parser *p, const tok *kw, bool *have, decl_pos *pos) {
+    if (*have) {
+        return FAIL(p, kw, "%.*s given twice (first at %" PRIu32 ":%" PRIu32 ")", (int)kw->len, kw->s,
+                    pos->line, pos->col);
+    }
+    *have = true;
+    *pos = (decl_pos){kw->line, kw->col};
+    return true;
+}
+
 static bool parse_gomaxprocs_decl(parser *p, const tok *kw) {
-    if (p->have_gomaxprocs)
-        return FAIL(p, kw, "gomaxprocs given twice (first at %" PRIu32 ":%" PRIu32 ")",
-                    p->gomaxprocs_pos.line, p->gomaxprocs_pos.col);
-    p->have_gomaxprocs = true;
-    p->gomaxprocs_pos = (decl_pos){kw->line, kw->col};
+    if (!declare_once(p, kw, &p->have_gomaxprocs, &p->gomaxprocs_pos))
+        return false;
     int64_t n;
     if (!expect_int(p, "GOMAXPROCS", 1, SC_MAX_PROCS, &n))
         return false;
     p->sc->gomaxprocs = (int32_t)n;
+    return true;
+}
+
+/* `start_procs N`: the Ps Go starts with, before main's runtime.GOMAXPROCS. */
+static bool parse_start_procs_decl(parser *p, const tok *kw) {
+    if (!declare_once(p, kw, &p->have_start_procs, &p->start_procs_pos))
+        return false;
+    int64_t n;
+    if (!expect_int(p, "start_procs", 1, SC_MAX_PROCS, &n))
+        return false;
+    p->sc->start_procs = (int32_t)n;   /* 0 if it equals gomaxprocs: parse_all */
+    return true;
+}
+
+/* `imports_os yes|no` */
+static bool parse_imports_os_decl(parser *p, const tok *kw) {
+    if (!declare_once(p, kw, &p->have_imports_os, &p->imports_os_pos))
+        return false;
+    if (p->cur.kind != T_WORD || !(tok_is(&p->cur, "yes") || tok_is(&p->cur, "no")))
+        return fail_expected(p, "'yes' or 'no' after imports_os");
+    p->sc->no_os = tok_is(&p->cur, "no");
+    advance(p);
     return true;
 }
 
@@ -703,6 +734,10 @@ static bool parse_top_statement(parser *p) {
     scenario *sc = p->sc;
     if (tok_is(&kw, "gomaxprocs"))
         return parse_gomaxprocs_decl(p, &kw);
+    if (tok_is(&kw, "start_procs"))
+        return parse_start_procs_decl(p, &kw);
+    if (tok_is(&kw, "imports_os"))
+        return parse_imports_os_decl(p, &kw);
     if (tok_is(&kw, "chan"))
         return parse_chan_decl(p);
     if (tok_is(&kw, "mutex"))
@@ -718,8 +753,8 @@ static bool parse_top_statement(parser *p) {
     for (unsigned k = 0; k < OP__COUNT; k++)
         if (tok_is(&kw, sc_op_name(k)))
             return FAIL(p, &kw, "%s must be inside a body or main", got);
-    return FAIL(p, &kw, "unknown statement %s (expected gomaxprocs, chan, mutex, waitgroup, at, "
-                "body or main)", got);
+    return FAIL(p, &kw, "unknown statement %s (expected gomaxprocs, start_procs, imports_os, chan, "
+                "mutex, waitgroup, at, body or main)", got);
 }
 
 /* ---- finishing ---- */
@@ -757,6 +792,8 @@ static bool parse_all(parser *p) {
     if (!resolve_fixups(p))
         return false;
     sc_sort_events(p->sc);   /* equal times keep their text order */
+    if (p->sc->start_procs == p->sc->gomaxprocs)
+        p->sc->start_procs = 0;  /* canonical: starting where main sets it is the default */
     return true;
 }
 

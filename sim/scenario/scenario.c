@@ -24,7 +24,8 @@ const char *const sc_op_names[OP__COUNT] = {
     [OP_LOCK] = "lock",       [OP_UNLOCK] = "unlock", [OP_WGADD] = "add",
     [OP_WGDONE] = "done",     [OP_WGWAIT] = "wait",   [OP_GOMAXPROCS] = "gomaxprocs",
     [OP_LOOP] = "loop",       [OP_MARK] = "mark",     [OP_EXIT] = "exit",
-    [OP_PREEMPT] = "preempt",
+    [OP_PREEMPT] = "preempt", [OP_LOCKOSTHREAD] = "lockosthread",
+    [OP_UNLOCKOSTHREAD] = "unlockosthread",
 };
 
 const char *sc_op_name(unsigned kind) {
@@ -167,6 +168,9 @@ static const char *check_names(const char *what, const char *base, size_t stride
 static const char *check_counts(const scenario *sc) {
     if (sc->gomaxprocs < 1 || sc->gomaxprocs > SC_MAX_PROCS)
         return why("gomaxprocs %" PRId32 " outside 1..%d", sc->gomaxprocs, SC_MAX_PROCS);
+    if (sc->start_procs < 0 || sc->start_procs > SC_MAX_PROCS || sc->start_procs == sc->gomaxprocs)
+        return why("start_procs %" PRId32 " outside 1..%d or equal to gomaxprocs (write 0)", sc->start_procs,
+                   SC_MAX_PROCS);
     if (sc->nbodies < 1 || sc->nbodies > SC_MAX_BODIES)
         return why("%" PRIu32 " bodies (1..%d)", sc->nbodies, SC_MAX_BODIES);
     if (sc->main_body >= sc->nbodies)
@@ -253,7 +257,8 @@ static const char *check_operands(const scenario *sc, const sc_op *op) {
         case OP_GOMAXPROCS: n_ok = in_range(op->n, 1, SC_MAX_PROCS); break;
         case OP_LOOP: n_ok = in_range(op->n, 0, SC_MAX_REPEAT); break;
         case OP_EXIT: n_ok = in_range(op->n, 0, 255); break;
-        case OP_GOSCHED: case OP_YIELD: case OP_PREEMPT: case OP_SELECT: break;
+        case OP_GOSCHED: case OP_YIELD: case OP_PREEMPT: case OP_SELECT:
+        case OP_LOCKOSTHREAD: case OP_UNLOCKOSTHREAD: break;
         default: return why("unknown op kind %u", op->kind);
         }
     }
@@ -354,7 +359,8 @@ static bool ops_equal(const sc_op *x, const sc_op *y) {
 
 bool sc_equal(const scenario *a, const scenario *b) {
     assert(a != NULL && b != NULL);
-    if (a->gomaxprocs != b->gomaxprocs || a->main_body != b->main_body ||
+    if (a->gomaxprocs != b->gomaxprocs || a->start_procs != b->start_procs || a->no_os != b->no_os ||
+        a->main_body != b->main_body ||
         a->nbodies != b->nbodies || a->nchans != b->nchans || a->nmutexes != b->nmutexes ||
         a->nwgs != b->nwgs || a->nlabels != b->nlabels || a->nevents != b->nevents ||
         a->nops != b->nops)

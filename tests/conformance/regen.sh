@@ -4,8 +4,9 @@
 #   tests/conformance/regen.sh [-a] [-n RUNS] [NAME...]
 #
 # For every program in programs.tsv (or only the NAMEs given): build
-# NAME.go + rec.go with Go 1.19, run it RUNS times (default 2000) with
-# GOMAXPROCS=1 and GOGC=off in an otherwise empty environment, and write
+# NAME.go + rec_common.go + rec.go with Go 1.19, run it RUNS times
+# (default 2000) with GOMAXPROCS=1 and GOGC=off in an otherwise empty
+# environment (or as its NAME.build recipe says, see recipe()), and write
 # every distinct order of marks with its count to NAME.orders:
 #
 #   # program=NAME go=go1.19.8 goos=linux goarch=amd64 runs=2000 sessions=1 date=... env=GOMAXPROCS=1,GOGC=off cpus=2 loadavg=0.42
@@ -55,8 +56,21 @@ goarch=$("$GO" env GOARCH)
 date=$(date -u +%Y-%m-%d)
 cpus=$(getconf _NPROCESSORS_ONLN)
 loadavg=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown)
-RUNENV="GOMAXPROCS=1 GOGC=off"
+DEFAULT_ENV="GOMAXPROCS=1 GOGC=off"
+RUNENV=$DEFAULT_ENV
 envtag=$(echo $RUNENV | tr ' ' ,)
+
+# A program's recipe: NAME.build, if present, has lines "KEY VALUE":
+#   src FILE   the Go source (default NAME.go)
+#   rec FILE   the output half of the recorder: rec.go (default) or rec_noos.go
+#   env VARS   the environment (default GOMAXPROCS=1 GOGC=off; a program
+#              started on the CPU count leaves GOMAXPROCS out)
+#   start S    the GOMAXPROCS Go starts with (default 1)
+#   procs N    the GOMAXPROCS main sets first (default 1)
+recipe() {
+    [ -f "$DIR/$2.build" ] && sed -n "s|^$1 ||p" "$DIR/$2.build" | head -n 1
+    return 0
+}
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT INT TERM
@@ -124,9 +138,15 @@ if $full; then
 fi
 
 for name in "$@"; do
-    [ -f "$DIR/$name.go" ] || { echo "regen.sh: no $name.go" >&2; exit 2; }
+    src=$(recipe src "$name"); src=${src:-$name.go}
+    rec=$(recipe rec "$name"); rec=${rec:-rec.go}
+    RUNENV=$(recipe env "$name"); RUNENV=${RUNENV:-$DEFAULT_ENV}
+    envtag=$(echo $RUNENV | tr ' ' ,)
+    start=$(recipe start "$name"); procs=$(recipe procs "$name")
+    [ -f "$DIR/$src" ] || { echo "regen.sh: no $src" >&2; exit 2; }
     [ -f "$DIR/$name.gmp" ] || { echo "regen.sh: no $name.gmp" >&2; exit 2; }
-    "$GO" build -o "$TMP/$name" "$DIR/$name.go" "$DIR/rec.go"
+    "$GO" build -ldflags "-X main.startProcs=${start:-1} -X main.mainProcs=${procs:-1}" \
+        -o "$TMP/$name" "$DIR/$src" "$DIR/rec_common.go" "$DIR/$rec"
     runs "$TMP/$name"
     tally "$DIR/$name.orders" "$name"
 done

@@ -5,7 +5,8 @@
 # builds them with the real Go 1.19 toolchain and runs each one: they must
 # end as the simulator is meant to (deadlock.gmp with Go's deadlock report
 # and exit status 2, exit_early.gmp with status 3, the others with 0), and
-# print one line per mark.
+# print one line per mark.  Each runs in the environment its translation
+# names (//gmpsim:env), so Go starts on the scenario's Ps.
 set -eu
 go=$1 tool=$2 examples=$3 work=$4
 gofmt="$(dirname "$go")/gofmt"
@@ -33,12 +34,18 @@ for f in "$examples"/*.gmp; do
     want=0
     case $name in deadlock) want=2 ;; exit_early) want=3 ;; esac
     set +e
-    timeout 60 "$work/bin/$name" > "$work/$name.out" 2> "$work/$name.err"
+    # the environment the scenario starts in (gen-go's //gmpsim:env line)
+    runenv=$(sed -n 's|^//gmpsim:env ||p' "$name/main.go")
+    env $runenv timeout 60 "$work/bin/$name" > "$work/$name.out" 2> "$work/$name.err"
     got=$?
     set -e
     marks=$(grep -c '^[[:space:]]*mark ' "$f" || true)
     lines=$(wc -l < "$work/$name.out")
     echo "$name: exit $got (want $want), $lines mark lines"
+    if grep -q '^gmpsim: Go started on' "$work/$name.err"; then
+        echo "$name: Go did not start on the scenario's Ps"
+        status=1
+    fi
     if [ "$got" != "$want" ]; then
         cat "$work/$name.err"
         status=1

@@ -197,6 +197,12 @@ static void gen_block(gen *g, unsigned depth) {
 
 static void gen_decls(rng *r, bool bin, scenario *sc) {
     sc->gomaxprocs = (int32_t)rng_range(r, 1, bin ? SCB_MAX_PROCS : SC_MAX_PROCS);
+    if (rng_below(r, 4) == 0) {   /* Go started elsewhere; main's call changes it */
+        sc->start_procs = (int32_t)rng_range(r, 1, bin ? SCB_MAX_PROCS : SC_MAX_PROCS);
+        if (sc->start_procs == sc->gomaxprocs)
+            sc->start_procs = 0;
+    }
+    sc->no_os = rng_below(r, 4) == 0;
     sc->nbodies = 1 + rng_below(r, bin ? SCB_MAX_BODIES : 12);
     sc->main_body = rng_below(r, sc->nbodies);
     sc->nchans = rng_below(r, (bin ? SCB_MAX_CHANS : 10) + 1);

@@ -94,7 +94,7 @@ static size_t with_records(const uint8_t *records, size_t nrec) {
 static void decode_maps_record_bytes_to_ops(void) {
     const uint8_t rec[] = {
         OP_GO, 7, 17,                 /* go b1 x2 (the only later body) */
-        OP_WORK + 22, 0xe8, 0x03 + 2, /* kind modulo 22; code 1000+512: 512us */
+        OP_WORK + OP__COUNT, 0xe8, 0x03 + 2, /* kind modulo OP__COUNT; code 1000+512: 512us */
         OP_SLEEP, 0x10, 0x00,         /* 16ns */
         OP_LOOP, 20, 0,               /* loop 20 % 17 = 3 */
         OP_MARK, 21, 0,               /* label raw 21 % 16 = 5, the first: index 0 */

@@ -66,7 +66,7 @@ static void gen_go_writes_each_op_as_its_go_equivalent(void) {
         "\nfunc body_main() {\n\tgo body_worker()\n\tfor i := 0; i < 3; i++ {\n\t\tgo body_worker()\n\t}\n",
         "\tfor i := 0; i < 4; i++ {\n\t\tselect {\n\t\tcase <-ch_c:\n\t\t\tmark(1) // x\n"
         "\t\tcase ch_d <- 0:\n\t\tdefault:\n\t\t}\n\t}\n}\n",
-        "func main() {\n\truntime.GOMAXPROCS(3)\n\tbody_main()\n\tprintMarks()\n}\n",
+        "func main() {\n\tstartProcs = runtime.GOMAXPROCS(3)\n\tbody_main()\n\tprintMarks()\n}\n",
         /* helpers: marks recorded atomically, printed at the end and before os.Exit */
         "atomic.AddInt64(&markNext, 1)", "func exit(code int) {\n\tprintMarks()\n\tos.Exit(code)\n}",
         "for start := time.Now(); time.Since(start) < d; {", "syscall.SYS_NANOSLEEP");
@@ -79,8 +79,20 @@ static void gen_go_starts_timed_events_first_in_main(void) {
         "func timedEvents(start time.Time) {\n"
         "\ttime.Sleep(time.Until(start.Add(500 * time.Microsecond)))\n\truntime.GOMAXPROCS(1)\n"
         "\ttime.Sleep(time.Until(start.Add(3 * time.Millisecond)))\n\truntime.GOMAXPROCS(2)\n}\n",
-        "func main() {\n\truntime.GOMAXPROCS(4)\n\tgo timedEvents(time.Now())\n\tbody_main()\n",
+        "func main() {\n\tstartProcs = runtime.GOMAXPROCS(4)\n\tgo timedEvents(time.Now())\n\tbody_main()\n",
         "\tselect {}\n");
+}
+
+/* What real Go sees: the environment (start_procs) and the imports. */
+static void gen_go_emits_the_start_state_the_scenario_declares(void) {
+    gen("gomaxprocs 1\nstart_procs 4\nimports_os no\nmain { lockosthread; mark a; unlockosthread }");
+    CHECK_CONTAINS("//\tstart_procs 4\n//\timports_os no\n", "//gmpsim:env GOMAXPROCS=4\n",
+                   "func main() {\n\tstartProcs = runtime.GOMAXPROCS(1)\n",
+                   "\tif startProcs != 4 {\n", "\truntime.LockOSThread()\n\tmark(0) // a\n\truntime.UnlockOSThread()\n",
+                   "\tsyscall.Exit(code)\n", "syscall.Write(1, b)");
+    CHECK(strstr(gbuf, "\"os\"") == NULL && strstr(gbuf, "\"fmt\"") == NULL && strstr(gbuf, "\"bufio\"") == NULL);
+    gen("gomaxprocs 3\nmain { }");
+    CHECK_CONTAINS("//gmpsim:env GOMAXPROCS=3\n", "\t\"os\"\n", "\tos.Exit(code)\n");
 }
 
 static void gen_go_heads_the_program_with_the_scenario_text(void) {
@@ -143,6 +155,7 @@ static void gen_go_handles_random_scenarios(void) {
     X(gen_go_is_deterministic_for_every_example)                    \
     X(gen_go_writes_each_op_as_its_go_equivalent)                   \
     X(gen_go_starts_timed_events_first_in_main)                     \
+    X(gen_go_emits_the_start_state_the_scenario_declares)           \
     X(gen_go_heads_the_program_with_the_scenario_text)              \
     X(gen_go_translates_the_examples)                               \
     X(gen_go_reports_bytes_needed_like_snprintf)                    \

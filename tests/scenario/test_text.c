@@ -7,6 +7,7 @@
 #include "tests/unit.h"
 
 static scenario sa, sb;   /* large: kept off the stack */
+static char fbuf[1 << 20], gbuf[1 << 20];
 
 /* One input that must fail at line:col with exactly this reason. */
 typedef struct bad_input {
@@ -81,8 +82,8 @@ static void parse_reports_misplaced_braces_and_statements(void) {
         {"main { default }", 1, 8, "'default' outside a select"},
         {"main { frobnicate }", 1, 8, "unknown op 'frobnicate'"},
         {"frobnicate\nmain {}", 1, 1,
-         "unknown statement 'frobnicate' (expected gomaxprocs, chan, mutex, waitgroup, at, body "
-         "or main)"},
+         "unknown statement 'frobnicate' (expected gomaxprocs, start_procs, imports_os, chan, "
+         "mutex, waitgroup, at, body or main)"},
         {"main { gosched gosched }", 1, 16,
          "unexpected 'gosched' after the statement (one statement per line, or ';')"},
         {"main { 5 }", 1, 8, "expected an op, got '5'"},
@@ -177,6 +178,26 @@ static void parse_rejects_timed_events_other_than_gomaxprocs(void) {
         {"at 1ms exit\nmain {}", 1, 8, "expected 'gomaxprocs' (the only timed event), got 'exit'"},
         {"at 1ms gomaxprocs\nmain {}", 1, 18, "expected GOMAXPROCS (a number), got end of line"},
         {"at soon gomaxprocs 2\nmain {}", 1, 4, "expected a duration (e.g. 20us, 1.5ms), got 'soon'"});
+}
+
+/* start_procs and imports_os: what real Go starts with; canonical text
+ * leaves the defaults out. */
+static void parse_reads_the_start_state_declarations(void) {
+    must_parse("start_procs 4\nimports_os no\ngomaxprocs 1\nmain { lockosthread; unlockosthread }", &sa);
+    CHECK_EQ(sa.start_procs, 4);
+    CHECK(sa.no_os);
+    CHECK(sa.ops[0].kind == OP_LOCKOSTHREAD && sa.ops[1].kind == OP_UNLOCKOSTHREAD);
+    sc_format(&sa, fbuf, sizeof fbuf);
+    CHECK_STR(fbuf, "gomaxprocs 1\nstart_procs 4\nimports_os no\n\nmain {\n    lockosthread\n    unlockosthread\n}\n");
+    must_parse("gomaxprocs 2\nstart_procs 2\nimports_os yes\nmain {}", &sb);
+    CHECK_EQ(sb.start_procs, 0);   /* the same as gomaxprocs: the default */
+    CHECK(!sb.no_os);
+    CHECK(!sc_equal(&sa, &sb));
+    CHECK_ERRORS(
+        {"start_procs 2\nstart_procs 3\nmain {}", 2, 1, "start_procs given twice (first at 1:1)"},
+        {"start_procs 0\nmain {}", 1, 13, "start_procs must be between 1 and 1024"},
+        {"imports_os maybe\nmain {}", 1, 12, "expected 'yes' or 'no' after imports_os, got 'maybe'"},
+        {"imports_os no\nimports_os no\nmain {}", 2, 1, "imports_os given twice (first at 1:1)"});
 }
 
 /* Text of n lines "PREFIX<i>SUFFIX", then the tail. */
@@ -338,7 +359,6 @@ static void parse_file_reads_files_and_reports_missing_ones(void) {
 
 /* ---- examples and the canonical form ---- */
 
-static char fbuf[1 << 20], gbuf[1 << 20];
 
 static void every_example_parses_and_validates(void) {
     example ex[64];
@@ -477,6 +497,7 @@ static void format_then_parse_round_trips_random_scenarios(void) {
     X(parse_rejects_bad_numbers_and_durations)                                          \
     X(parse_accepts_decimal_durations_and_every_unit)                                   \
     X(parse_rejects_timed_events_other_than_gomaxprocs)                                 \
+    X(parse_reads_the_start_state_declarations)                                         \
     X(parse_enforces_every_bound_with_a_clear_error)                                    \
     X(parse_rejects_text_larger_than_the_limit)                                         \
     X(parse_accepts_semicolons_comments_crlf_and_forward_references)                    \

@@ -38,7 +38,7 @@ static void validate_rejects_object_indices_out_of_range(void) {
     base(); sa.ops[3].a = 1; check_invalid("mark: object 1 out of range");
     base(); sa.ops[4].a = 1; check_invalid("case: object 1 out of range");   /* default uses no channel */
     base(); sa.main_body = 2; check_invalid("main body 2 out of range");
-    base(); sa.ops[6].kind = OP__COUNT; check_invalid("unknown op kind 22");
+    base(); sa.ops[6].kind = OP__COUNT; check_invalid("unknown op kind 24");
 }
 
 static void validate_rejects_numbers_out_of_bounds(void) {
