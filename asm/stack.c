@@ -101,6 +101,13 @@ void gmp_stack_put(gmp_stack *s) {
     gmp_stack_free(s);
 }
 
+bool gmp_stack_pool_holds(uintptr_t lo, uintptr_t hi) {
+    for (size_t i = 0; i < pool_n; i++)
+        if (pool[i].lo < hi && lo < pool[i].hi)
+            return true;
+    return false;
+}
+
 void gmp_stack_pool_drain(void) {
     while (pool_n > 0)
         gmp_stack_free(&pool[--pool_n]);

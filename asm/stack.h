@@ -32,6 +32,10 @@ void gmp_stack_free(gmp_stack *s);
 bool gmp_stack_get(size_t bytes, gmp_stack *out);
 void gmp_stack_put(gmp_stack *s);
 
+/* True if [lo, hi) overlaps a stack in the pool (the ownership oracle:
+ * a stack in use must not also be free). */
+bool gmp_stack_pool_holds(uintptr_t lo, uintptr_t hi);
+
 /* Unmap every pooled stack. */
 void gmp_stack_pool_drain(void);
 

@@ -301,6 +301,12 @@ void rt_closechan(hchan *c) {
     }
     TRACE(CHANOP, c->id, nwoken, CHANOP_CLOSE);
     unlock(&c->lock);
+    if (MUTANT(CLOSE_WAKES_FIFO)) {   /* reverse the stack: first dequeued first */
+        gList rev = {0};
+        for (g *gp; (gp = glist_pop(&glist)) != NULL;)
+            glist_push(&rev, gp);
+        glist = rev;
+    }
     /* Ready all Gs now that the lock is dropped (LIFO order). */
     for (g *gp; (gp = glist_pop(&glist)) != NULL;) {
         gp->schedlink = NULL;

@@ -863,7 +863,7 @@ void ready(g *gp, bool next) {
         throw("bad g->status in ready");
     casgstatus(gp, _Gwaiting, _Grunnable);
     TRACE(GOREADY, GOID(gp), next, 0);
-    runqput(mp->p, gp, next);
+    runqput(mp->p, gp, next && !MUTANT(READY_PUTS_AT_TAIL));
     note_submission(gp);
     if (!MUTANT(READY_SKIPS_WAKEP))
         wakep();
@@ -1080,7 +1080,7 @@ void startm(p *pp, bool spinning) {
 /* Hand off pp from a syscall or a locked M: start an M for it exactly
  * when findrunnable would find work on it. */
 void handoffp(p *pp) {
-    if (!runqempty(pp) || sched.runqsize != 0) {
+    if ((!MUTANT(HANDOFFP_IGNORES_LOCAL) && !runqempty(pp)) || sched.runqsize != 0) {
         TRACE(HANDOFFP, pp->id, 1, 0);
         startm(pp, false);
         return;

@@ -86,7 +86,7 @@ void globrunqputbatch(gQueue *batch, int32_t n) {
 g *globrunqget(p *pp, int32_t max) {
     if (sched.runqsize == 0)
         return NULL;
-    int32_t n = sched.runqsize / gomaxprocs + 1;
+    int32_t n = MUTANT(GLOBRUNQGET_TAKES_ALL) ? sched.runqsize : sched.runqsize / gomaxprocs + 1;
     if (n > sched.runqsize)
         n = sched.runqsize;
     if (max > 0 && n > max)
@@ -178,6 +178,12 @@ static bool runqputslow(p *pp, g *gp, uint32_t h, uint32_t t) {
     } else {
         batch[n] = gp;
     }
+    if (MUTANT(RUNQPUTSLOW_REVERSES))
+        for (uint32_t i = 0; i < moved / 2; i++) {
+            g *t = batch[i];
+            batch[i] = batch[moved - 1 - i];
+            batch[moved - 1 - i] = t;
+        }
     for (uint32_t i = 0; i + 1 < moved; i++)
         batch[i]->schedlink = batch[i + 1];
     batch[moved - 1]->schedlink = NULL;
@@ -228,7 +234,10 @@ static uint32_t runqgrab(p *pp, g **batch, uint32_t batchHead, bool stealRunNext
         uint32_t t = atomic_LoadAcq(&pp->runqtail);   /* load-acquire, synchronize with the producer */
         uint32_t n = t - h;
         *seen = n;
-        n = n - n / 2;
+        if (MUTANT(RUNQGRAB_GREEDY) && n > 2)
+            n = n - 1 > RUNQ_LEN / 2 ? RUNQ_LEN / 2 : n - 1;
+        else
+            n = n - n / 2;
         if (n == 0) {
             if (stealRunNextG) {
                 g *next = pp->runnext;
@@ -341,7 +350,7 @@ void gfput(p *pp, g *gp) {
     xfer_del(getg()->m, gp);
     int32_t spilled = 0;
     if (pp->gFree.n >= GFREE_SPILL)
-        spilled = gfree_spill(pp, GFREE_KEEP);
+        spilled = gfree_spill(pp, MUTANT(GFPUT_SPILLS_ALL) ? 0 : GFREE_KEEP);
     TRACE(GFPUT, GOID(gp), spilled, 0);
 }
 

@@ -14,6 +14,7 @@
 #include "runtime/runtime.h"
 #include "sim/driver.h"
 #include "sim/invariant.h"
+#include "sim/oracle.h"
 
 /* ---- registry ---- */
 
@@ -59,6 +60,8 @@ const char *gmp_invariant_name(int id) {
         return names[INV_RUNTIME_THROW];
     if (id >= 0 && id < INV_BUILTIN_COUNT)
         return names[id];
+    if (oracle_name(id) != NULL)
+        return oracle_name(id);
     if (id >= INV_USER_FIRST && id < INV_USER_FIRST + nuser)
         return user_invs[id - INV_USER_FIRST].name;
     return "?";
@@ -453,6 +456,7 @@ void check_run_all(void) {
     }
     check_conservation();
     check_bounded_wait();
+    oracle_check();
     run_user(&v);
 }
 

@@ -11,6 +11,7 @@
 #include "sim/conf.h"
 #include "sim/driver.h"
 #include "sim/interp.h"
+#include "sim/oracle.h"
 #include "sim/scenario.h"
 
 /* The headroom above the largest budget holds the longest step a thread can
@@ -76,6 +77,7 @@ static void event_hook(void *ctx, uint64_t seq, const tr_event *e) {
     if (simw.check && !simw.ending) {
         simw.check_pending = true;
         simw.next_vt = INT64_MIN;
+        oracle_on_event(seq, e);
     }
     if (user_hook != NULL)
         user_hook(user_hook_ctx, seq, e);
@@ -125,6 +127,7 @@ static bool setup_world(const scenario *sc, const sim_config *cfg) {
     simw.strict_work = cfg->strict_work;
     simw.bounded_wait = cfg->bounded_wait;
     simw.invariant = -1;
+    oracle_reset();
     if (!tr_init(&simw.tr, cfg->trace_on || cfg->check || cfg->hook != NULL))
         return false;
     for (int i = 0; i < cfg->nsinks; i++) {
