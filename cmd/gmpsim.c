@@ -162,7 +162,8 @@ static void usage(FILE *out) {
             "\n"
             "exit codes: 0 ok, 2 deadlock, 3 invariant violated, 4 hang/budget, 5 resource limit,\n"
             "            6 panic, 7 input rejected, 8 trace rejected, 9 replay diverged,\n"
-            "            10 I/O error, 12 plugin not loadable or missing, 64 usage\n");
+            "            10 I/O error, 11 out of memory, 12 plugin not loadable or missing,\n"
+            "            64 usage\n");
 }
 
 typedef struct help_opts {

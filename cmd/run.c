@@ -5,12 +5,12 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "replay/replay.h"
 #include "sim/conf.h"
 #include "sim/report.h"
 #include "sim/sim.h"
 #include "sim/tracefile.h"
 #include "traces/atomicfile.h"
-#include "traces/capture.h"
 
 int cmd_load_scenario(const char *arg, scenario *sc) {
     sc_error err = {0};
@@ -120,32 +120,9 @@ const cf_command cmd_run_command = {
     .flags = run_flags, .nflags = CF_NFLAGS(run_flags),
 };
 
+/* Bounded memory, and running out of it is exit 11 (replay/replay.h). */
 static int check_determinism(const scenario *sc, run_opts *o) {
-    tr_capture cap[2] = {{0}};
-    sim_result res[2];
-    for (int r = 0; r < 2; r++) {
-        sim_config cfg = o->cfg;
-        cfg.sinks[cfg.nsinks++] = tr_capture_sink(&cap[r]);
-        sim_run(sc, &cfg, &res[r]);
-    }
-    size_t i = tr_capture_first_difference(&cap[0], &cap[1]);
-    int rc = EXIT_OK;
-    if (i < cap[0].n || cap[0].n != cap[1].n || res[0].digest != res[1].digest || cap[0].lost || cap[1].lost) {
-        char a[256] = "(end of run)", b[256] = "(end of run)";
-        if (i < cap[0].n)
-            tr_format(a, sizeof a, i, &cap[0].ev[i]);
-        if (i < cap[1].n)
-            tr_format(b, sizeof b, i, &cap[1].ev[i]);
-        printf("NOT deterministic: runs diverge at event %zu\n  run 1: %s\n  run 2: %s\n", i, a, b);
-        rc = EXIT_DIVERGED;
-    } else {
-        printf("deterministic: 2 runs, %zu events each, digest %016" PRIx64 "\n", cap[0].n, res[0].digest);
-    }
-    for (int r = 0; r < 2; r++) {
-        tr_capture_free(&cap[r]);
-        sim_result_free(&res[r]);
-    }
-    return rc;
+    return rp_check_determinism(sc, &o->cfg, stdout, stderr);
 }
 
 /* --trace OUT may be written: "-", absent or a regular file, and not the

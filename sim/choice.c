@@ -56,6 +56,18 @@ void choice_init_replay(choice_src *c, const choice_record *rec, size_t n) {
     c->nrec = n;
 }
 
+void choice_init_fn(choice_src *c, choice_fn fn, void *ctx) {
+    memset(c, 0, sizeof *c);
+    c->producer = CP_FUNC;
+    c->fn = fn;
+    c->fn_ctx = ctx;
+}
+
+static uint32_t fn_range(choice_src *c, unsigned kind, uint32_t n) {
+    uint32_t v = c->fn(c->fn_ctx, kind, n);
+    return n != 0 && v >= n ? 0 : v;
+}
+
 /* Unbiased [0, n) from 32-bit draws (Lemire 2019). */
 static uint32_t prng_range(choice_src *c, uint32_t n) {
     uint32_t x = (uint32_t)(xoshiro_next(c->s) >> 32);
@@ -115,6 +127,7 @@ uint32_t choice_draw(choice_src *c, unsigned kind, uint32_t n) {
     switch (c->producer) {
     case CP_BYTES: return bytes_range(c, n);
     case CP_REPLAY: return replay_range(c, kind, n);
+    case CP_FUNC: return fn_range(c, kind, n);
     default: return prng_range(c, n);
     }
 }

@@ -41,7 +41,11 @@ enum choice_kind {
 
 const char *choice_kind_name(unsigned kind);
 
-enum choice_producer { CP_PRNG = 0, CP_BYTES, CP_REPLAY };
+enum choice_producer { CP_PRNG = 0, CP_BYTES, CP_REPLAY, CP_FUNC };
+
+/* FUNC producer: a caller's function answers each draw (replay/ streams a
+ * trace's recorded draws through it); an answer >= n is taken as 0. */
+typedef uint32_t (*choice_fn)(void *ctx, unsigned kind, uint32_t n);
 
 typedef struct choice_record {
     uint32_t kind, n, value;
@@ -54,6 +58,8 @@ typedef struct choice_src {
     size_t nbytes, pos;
     const choice_record *rec;      /* REPLAY records */
     size_t nrec, recpos;
+    choice_fn fn;                  /* FUNC */
+    void *fn_ctx;
     bool diverged;                 /* REPLAY: a draw did not match */
     size_t diverged_at;            /* index of the first mismatching draw */
     uint64_t draws;                /* draws made (n != 1) */
@@ -62,6 +68,7 @@ typedef struct choice_src {
 void choice_init_prng(choice_src *c, uint64_t seed);
 void choice_init_bytes(choice_src *c, const uint8_t *data, size_t len);
 void choice_init_replay(choice_src *c, const choice_record *rec, size_t n);
+void choice_init_fn(choice_src *c, choice_fn fn, void *ctx);
 
 /* The raw draw, without recording.  n == 0 means the full 32-bit range. */
 uint32_t choice_draw(choice_src *c, unsigned kind, uint32_t n);

@@ -138,7 +138,9 @@ static bool setup_world(const scenario *sc, const sim_config *cfg) {
     user_hook_ctx = cfg->hook_ctx;
     if (cfg->check || cfg->hook != NULL)
         tr_set_hook(&simw.tr, event_hook, NULL);
-    if (cfg->replay != NULL)
+    if (cfg->choice_fn != NULL)
+        choice_init_fn(&simw.choice, cfg->choice_fn, cfg->choice_ctx);
+    else if (cfg->replay != NULL)
         choice_init_replay(&simw.choice, cfg->replay, cfg->nreplay);
     else if (cfg->bytes != NULL)
         choice_init_bytes(&simw.choice, cfg->bytes, cfg->nbytes);
@@ -163,6 +165,14 @@ static void setup_pct(const sim_config *cfg) {
         simw.pct_change[i] = (uint64_t)sim_choose(CH_PCT_CHANGE, k ? k : 1) + 1;
     }
     simw.pct_nchange = n;
+}
+
+/* A 'resource' end that a malloc or mmap of this process caused (the
+ * messages of sim_alloc, the checker, setup and the stack allocator), as
+ * opposed to a limit of the model (goroutines, threads, max_stack_bytes). */
+static bool host_memory(const sim_result *res) {
+    return res->outcome == OUT_RESOURCE &&
+           (strstr(res->message, "out of memory") != NULL || strstr(res->message, "cannot allocate") != NULL);
 }
 
 static void collect(sim_result *res) {
@@ -195,6 +205,7 @@ static void collect(sim_result *res) {
     res->ms = simw.nthreads;
     res->replay_diverged = simw.choice.diverged;
     res->replay_diverged_at = simw.choice.diverged_at;
+    res->host_memory = host_memory(res);
 }
 
 static void teardown_world(void) {
@@ -257,6 +268,7 @@ static int run_world(const scenario *sc, gofunc mainfn, void *arg, int32_t procs
     if (!setup_world(sc, cfg)) {
         res->outcome = OUT_RESOURCE;
         snprintf(res->message, sizeof res->message, "cannot allocate the simulator");
+        res->host_memory = true;
         teardown_world();
         return res->outcome;
     }

@@ -35,7 +35,7 @@ enum sim_outcome {
 
 enum { EXIT_OK = 0, EXIT_DEADLOCK = 2, EXIT_INVARIANT = 3, EXIT_HANG = 4, EXIT_RESOURCE = 5,
        EXIT_PANIC = 6, EXIT_REJECTED = 7, EXIT_TRACE_REJECTED = 8, EXIT_DIVERGED = 9,
-       EXIT_IO = 10, EXIT_USAGE = 64 };
+       EXIT_IO = 10, EXIT_MEMORY = 11, EXIT_USAGE = 64 };
 
 const char *sim_outcome_name(int outcome);
 int sim_outcome_exit_code(int outcome);
@@ -66,6 +66,8 @@ typedef struct sim_config {
     size_t nbytes;
     const choice_record *replay;   /* REPLAY producer when non-NULL */
     size_t nreplay;
+    choice_fn choice_fn;      /* FUNC producer when non-NULL (replay/ streams draws through it) */
+    void *choice_ctx;
     bool trace_on;            /* record events and the digest (off only for benchmarks) */
     bool check;               /* check every invariant after every event */
     bool strict_work;         /* strict work conservation (reports Go 1.19's own gaps) */
@@ -117,6 +119,8 @@ typedef struct sim_result {
     uint32_t ms;                  /* threads created */
     bool replay_diverged;
     uint64_t replay_diverged_at;  /* index of the first mismatching draw */
+    bool host_memory;             /* OUT_RESOURCE because this machine's memory ran out, not a
+                                     modelled limit (replay: exit 11, never "diverged") */
 } sim_result;
 
 /* Run scenario sc.  Returns the outcome (also in res). */

@@ -48,7 +48,9 @@ const char *tr_err_name(int cls) {
 int tr_err_exit_code(int cls) {
     if (cls == TR_OK)
         return 0;
-    if (cls == TR_ERR_IO || cls == TR_ERR_NOMEM)
+    if (cls == TR_ERR_NOMEM)
+        return 11;
+    if (cls == TR_ERR_IO)
         return 10;
     return 8;
 }

@@ -68,7 +68,7 @@ typedef struct tr_section {
 enum tr_err {
     TR_OK = 0,
     TR_ERR_IO,        /* cannot open, read, write, sync or rename (exit 10) */
-    TR_ERR_NOMEM,     /* an allocation within the caps failed (exit 10) */
+    TR_ERR_NOMEM,     /* an allocation within the caps failed (exit 11) */
     TR_ERR_MAGIC,     /* not a gmpsim trace */
     TR_ERR_VERSION,   /* a format version this reader does not know */
     TR_ERR_TRUNCATED, /* the file ends inside the header, a chunk, or before the footer */
@@ -91,7 +91,7 @@ typedef struct tr_error {
 
 /* "truncated", "checksum", ... (stable; used in docs and tests). */
 const char *tr_err_name(int cls);
-/* Exit code for a class: 0 ok, 10 I/O or memory, 8 any rejected trace. */
+/* Exit code for a class: 0 ok, 10 I/O, 11 out of memory, 8 any rejected trace. */
 int tr_err_exit_code(int cls);
 
 /* ---- writer ---- */
@@ -141,7 +141,12 @@ enum tr_read_mode {
     TR_READ_STRICT = 0,  /* any damage fails the open */
     TR_READ_PREFIX = 1,  /* damage after the header is kept in tr_reader_damage();
                             the events of the chunks before it stay readable */
+    TR_READ_TIMES = 2,   /* or'ed in: an event earlier than the previous event of
+                            the same M is damage (malformed); for traces of runs,
+                            where each M's clock only moves forward */
 };
+/* Events tr_reader_tail keeps. */
+enum { TR_TAIL_EVENTS = 8 };
 
 typedef struct tr_file_info {
     uint16_t version;
@@ -162,8 +167,14 @@ typedef struct tr_reader tr_reader;
 /* Read a file from memory; buf must outlive the reader.  NULL on failure
  * (err set); in prefix mode only a bad header fails. */
 tr_reader *tr_reader_open_mem(const void *buf, size_t len, int mode, tr_error *err);
-/* Read PATH (at most TR_FILE_BYTES_MAX bytes). */
+/* Read PATH.  A regular file is read through a window (memory: about one
+ * chunk, whatever its length); anything else (a pipe) is read whole, at
+ * most TR_FILE_BYTES_MAX bytes. */
 tr_reader *tr_reader_open_path(const char *path, int mode, tr_error *err);
+/* A second cursor over the same validated file (its own position and
+ * buffers; no second walk).  A copy of a memory reader shares the bytes:
+ * close it before the original. */
+tr_reader *tr_reader_dup(const tr_reader *r, tr_error *err);
 void tr_reader_close(tr_reader *r);
 
 /* The damage found in prefix mode (cls TR_OK when the file is intact). */
@@ -177,6 +188,12 @@ const void *tr_reader_section_at(const tr_reader *r, uint32_t i, uint32_t *id, s
 
 /* The next event of the intact chunks; false at their end. */
 bool tr_reader_next(tr_reader *r, uint64_t *seq, tr_event *e);
+/* Why tr_reader_next stopped before the end (cls TR_OK when it did not):
+ * memory, or a file that changed after the open. */
+const tr_error *tr_reader_error(const tr_reader *r);
+/* The last (at most TR_TAIL_EVENTS) events of the intact chunks, oldest
+ * first, without iterating; valid while r is open. */
+size_t tr_reader_tail(const tr_reader *r, const tr_event **ev);
 /* Back to event 0. */
 void tr_reader_rewind(tr_reader *r);
 

@@ -6,6 +6,11 @@
  * again, so memory stays at one decoded chunk whatever the file's length.
  * Every length is checked against the bytes that remain and against the
  * caps in tfile.h before it is used.
+ *
+ * Where the bytes come from: a memory reader sees the caller's buffer; a
+ * regular file is read with pread(2) through a window (the header is kept,
+ * the chunks pass through the window), so a reader holds about one chunk
+ * of a file of any length.  Other files (pipes) are read whole.
  */
 #include <assert.h>
 #include <errno.h>
@@ -13,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 #include <xxhash.h>
 #include <zstd.h>
@@ -22,6 +28,8 @@
 
 /* Bytes read per read(2) call when loading a file. */
 enum { READ_BLOCK_BYTES = 1 << 16 };
+/* Bytes a file reader reads ahead into its window (grown for a larger chunk). */
+enum { WINDOW_BYTES = 1 << 18 };
 
 typedef struct section_ref {
     uint32_t id;
@@ -30,9 +38,13 @@ typedef struct section_ref {
 } section_ref;
 
 struct tr_reader {
-    const uint8_t *buf;
-    size_t len;
+    const uint8_t *buf;                    /* memory: the file; file: its header */
+    size_t hlen;                           /* bytes at buf */
+    size_t len;                            /* bytes in the file */
     uint8_t *owned;                        /* buf, when the reader loaded it */
+    int fd;                                /* a file read through the window, or -1 */
+    uint8_t *win;                          /* file bytes [win_off, win_off + win_len) */
+    size_t win_cap, win_off, win_len;
     tr_file_info info;
     tr_error damage;
     section_ref secs[TR_SECTIONS_MAX];
@@ -46,6 +58,10 @@ struct tr_reader {
     size_t pos;                            /* iteration: next chunk */
     uint64_t seq;                          /* seq of ev[0] */
     uint32_t ci, cn;                       /* next index in ev, events in ev */
+    tr_error iter_err;                     /* why iteration stopped early */
+    int64_t *mtime;                        /* TR_READ_TIMES: 1 + each M's last time, by M id */
+    tr_event tail[TR_TAIL_EVENTS];         /* the last events of the intact chunks, oldest first */
+    uint32_t ntail;
 };
 
 /* ---- header ---- */
@@ -63,20 +79,22 @@ static int check_magic_and_version(const uint8_t *b, size_t len, tr_error *err) 
     return TR_OK;
 }
 
+/* The header functions read r->buf, which holds the whole header (a file
+ * reader read it first, header_bytes) or the whole file. */
 static int read_sections(tr_reader *r, size_t *pos, tr_error *err) {
     uint32_t n = get_u16(r->buf + HDR_NSECTIONS_AT);
     if (n > TR_SECTIONS_MAX)
         return tr_fail(err, TR_ERR_LIMIT, HDR_NSECTIONS_AT, "%u sections, at most %d", n, TR_SECTIONS_MAX);
     size_t o = HDR_FIXED_BYTES;
     for (uint32_t i = 0; i < n; i++) {
-        if (r->len - o < SEC_HEAD_BYTES)
+        if (r->hlen - o < SEC_HEAD_BYTES)
             return tr_fail(err, TR_ERR_TRUNCATED, r->len, "file ends inside the head of section %u", i);
         uint32_t id = get_u32(r->buf + o), slen = get_u32(r->buf + o + 4);
         if (slen > TR_SECTION_BYTES_MAX)
             return tr_fail(err, TR_ERR_LIMIT, o + 4, "section %u is %u bytes, at most %d", i, slen,
                            TR_SECTION_BYTES_MAX);
         o += SEC_HEAD_BYTES;
-        if (r->len - o < slen)
+        if (r->hlen - o < slen)
             return tr_fail(err, TR_ERR_TRUNCATED, r->len, "file ends inside section %u", i);
         r->secs[i] = (section_ref){.id = id, .len = slen, .off = o};
         o += slen;
@@ -87,7 +105,7 @@ static int read_sections(tr_reader *r, size_t *pos, tr_error *err) {
 }
 
 static int check_header_sum_and_ids(tr_reader *r, size_t end, tr_error *err) {
-    if (r->len - end < CHECKSUM_BYTES)
+    if (r->hlen - end < CHECKSUM_BYTES)
         return tr_fail(err, TR_ERR_TRUNCATED, r->len, "file ends inside the header checksum");
     if (get_u32(r->buf + end) != XXH32(r->buf, end, 0))
         return tr_fail(err, TR_ERR_CHECKSUM, end, "header checksum mismatch");
@@ -99,7 +117,7 @@ static int check_header_sum_and_ids(tr_reader *r, size_t end, tr_error *err) {
 }
 
 static int read_header(tr_reader *r, tr_error *err) {
-    int rc = check_magic_and_version(r->buf, r->len, err);
+    int rc = check_magic_and_version(r->buf, r->hlen, err);
     size_t end = 0;
     if (rc == TR_OK)
         rc = read_sections(r, &end, err);
@@ -131,8 +149,56 @@ static chunk_head parse_chunk_head(const uint8_t *h) {
     };
 }
 
-/* Lengths against the caps, then against the bytes left, then the checksum. */
-static int check_chunk_frame(const tr_reader *r, size_t at, uint32_t idx, const chunk_head *c, tr_error *err) {
+static bool grow(void **p, size_t *cap, size_t need, size_t elem) {
+    if (*cap >= need)
+        return true;
+    void *q = realloc(*p, need * elem);
+    if (q == NULL)
+        return false;
+    *p = q;
+    *cap = need;
+    return true;
+}
+
+/* File bytes [at, at + n), which the caller checked are within the file:
+ * the caller's buffer, or the window (valid until the next fetch).  NULL
+ * when they cannot be read (err set). */
+static const uint8_t *fetch(tr_reader *r, size_t at, size_t n, tr_error *err) {
+    assert(at <= r->len && n <= r->len - at);
+    if (r->fd < 0)
+        return r->buf + at;
+    if (at >= r->win_off && n <= r->win_len && at - r->win_off <= r->win_len - n)
+        return r->win + (at - r->win_off);
+    size_t want = n > WINDOW_BYTES ? n : WINDOW_BYTES;
+    if (want > r->len - at)
+        want = r->len - at;
+    r->win_len = 0;
+    if (!grow((void **)&r->win, &r->win_cap, want, 1)) {
+        tr_fail(err, TR_ERR_NOMEM, at, "out of memory for a %zu-byte read", want);
+        return NULL;
+    }
+    size_t got = 0;
+    ssize_t k = 1;
+    while (got < want && k != 0) {
+        k = pread(r->fd, r->win + got, want - got, (off_t)(at + got));
+        if (k < 0 && errno != EINTR)
+            break;
+        got += k > 0 ? (size_t)k : 0;
+    }
+    r->win_off = at;
+    r->win_len = got;
+    if (got < n) {
+        tr_fail(err, TR_ERR_IO, at + got, "reading byte %zu: %s", at + got,
+                k < 0 ? strerror(errno) : "the file became shorter while it was read");
+        return NULL;
+    }
+    return r->win;
+}
+
+/* Lengths against the caps, then against the bytes left, then the
+ * checksum; *body gets the chunk's bytes. */
+static int check_chunk_frame(tr_reader *r, size_t at, uint32_t idx, const chunk_head *c, const uint8_t **body,
+                             tr_error *err) {
     size_t left = r->len - at;
     if (left < CHUNK_HEAD_BYTES)
         return tr_fail(err, TR_ERR_TRUNCATED, r->len, "chunk %u at byte %zu: file ends inside its head", idx, at);
@@ -147,9 +213,13 @@ static int check_chunk_frame(const tr_reader *r, size_t at, uint32_t idx, const 
                        c->stored_len, c->raw_len);
     if (left - CHUNK_HEAD_BYTES < (uint64_t)c->stored_len + CHECKSUM_BYTES)
         return tr_fail(err, TR_ERR_TRUNCATED, r->len, "chunk %u at byte %zu: file ends inside it", idx, at);
-    size_t body = CHUNK_HEAD_BYTES + c->stored_len;
-    if (get_u32(r->buf + at + body) != XXH32(r->buf + at, body, 0))
+    size_t len = CHUNK_HEAD_BYTES + c->stored_len;
+    const uint8_t *b = fetch(r, at, len + CHECKSUM_BYTES, err);
+    if (b == NULL)
+        return err != NULL ? err->cls : TR_ERR_IO;
+    if (get_u32(b + len) != XXH32(b, len, 0))
         return tr_fail(err, TR_ERR_CHECKSUM, at, "chunk %u at byte %zu: checksum mismatch", idx, at);
+    *body = b;
     return TR_OK;
 }
 
@@ -168,16 +238,6 @@ static int check_chunk_fields(size_t at, uint32_t idx, const chunk_head *c, uint
     return TR_OK;
 }
 
-static bool grow(void **p, size_t *cap, size_t need, size_t elem) {
-    if (*cap >= need)
-        return true;
-    void *q = realloc(*p, need * elem);
-    if (q == NULL)
-        return false;
-    *p = q;
-    *cap = need;
-    return true;
-}
 
 /* The zstd context, made when the first compressed chunk needs it. */
 static bool make_dctx(tr_reader *r) {
@@ -192,9 +252,9 @@ static bool make_dctx(tr_reader *r) {
 }
 
 /* The encoded events of a chunk: the stored bytes, or zstd's output. */
-static int chunk_payload(tr_reader *r, size_t at, uint32_t idx, const chunk_head *c, const uint8_t **raw,
-                         tr_error *err) {
-    const uint8_t *stored = r->buf + at + CHUNK_HEAD_BYTES;
+static int chunk_payload(tr_reader *r, size_t at, uint32_t idx, const chunk_head *c, const uint8_t *body,
+                         const uint8_t **raw, tr_error *err) {
+    const uint8_t *stored = body + CHUNK_HEAD_BYTES;
     if (c->codec == CODEC_RAW) {
         *raw = stored;
         return TR_OK;
@@ -242,22 +302,27 @@ static int decode_events(tr_reader *r, size_t at, uint32_t idx, const chunk_head
 /* Check and decode the chunk at byte `at` (its events go to r->ev); on
  * success *next is the byte after it. */
 static int read_chunk(tr_reader *r, size_t at, uint32_t idx, uint64_t seq, size_t *next, uint32_t *n,
-                      tr_error *err) {
+                      bool *zstd, tr_error *err) {
     chunk_head c = {0};
-    if (r->len - at >= CHUNK_HEAD_BYTES)
-        c = parse_chunk_head(r->buf + at);
-    const uint8_t *raw = NULL;
-    int rc = check_chunk_frame(r, at, idx, &c, err);
+    if (r->len - at >= CHUNK_HEAD_BYTES) {
+        const uint8_t *h = fetch(r, at, CHUNK_HEAD_BYTES, err);
+        if (h == NULL)
+            return err != NULL ? err->cls : TR_ERR_IO;
+        c = parse_chunk_head(h);
+    }
+    const uint8_t *body = NULL, *raw = NULL;
+    int rc = check_chunk_frame(r, at, idx, &c, &body, err);
     if (rc == TR_OK)
         rc = check_chunk_fields(at, idx, &c, seq, err);
     if (rc == TR_OK)
-        rc = chunk_payload(r, at, idx, &c, &raw, err);
+        rc = chunk_payload(r, at, idx, &c, body, &raw, err);
     if (rc == TR_OK)
         rc = decode_events(r, at, idx, &c, raw, err);
     if (rc != TR_OK)
         return rc;
     *next = at + CHUNK_HEAD_BYTES + c.stored_len + CHECKSUM_BYTES;
     *n = c.nevents;
+    *zstd = c.codec == CODEC_ZSTD;
     return TR_OK;
 }
 
@@ -266,7 +331,9 @@ static int read_chunk(tr_reader *r, size_t at, uint32_t idx, uint64_t seq, size_
 static int read_footer(tr_reader *r, size_t at, tr_error *err) {
     if (r->len - at < FOOTER_BYTES)
         return tr_fail(err, TR_ERR_TRUNCATED, r->len, "file ends inside the footer at byte %zu", at);
-    const uint8_t *f = r->buf + at;
+    const uint8_t *f = fetch(r, at, FOOTER_BYTES, err);
+    if (f == NULL)
+        return err->cls;
     if (f[1] != 0 || f[2] != 0 || f[3] != 0)
         return tr_fail(err, TR_ERR_MALFORMED, at, "footer at byte %zu: reserved bytes set", at);
     r->info.has_footer = true;
@@ -286,6 +353,31 @@ static int read_footer(tr_reader *r, size_t at, tr_error *err) {
 
 /* ---- the validating walk ---- */
 
+/* TR_READ_TIMES: no event is earlier than the previous event of its M. */
+static int check_times(tr_reader *r, size_t at, uint32_t n, tr_error *err) {
+    for (uint32_t i = 0; i < n; i++) {
+        const tr_event *e = &r->ev[i];
+        if (e->m == TR_NONE)
+            continue;
+        if (e->time + 1 < r->mtime[e->m])
+            return tr_fail(err, TR_ERR_MALFORMED, at,
+                           "event %llu: M%u's time goes back from %lld to %lld ns",
+                           (unsigned long long)(r->info.events + i), e->m, (long long)(r->mtime[e->m] - 1),
+                           (long long)e->time);
+        r->mtime[e->m] = e->time + 1;
+    }
+    return TR_OK;
+}
+
+/* Keep the last TR_TAIL_EVENTS events seen by the walk. */
+static void keep_tail(tr_reader *r, uint32_t n) {
+    uint32_t take = n < TR_TAIL_EVENTS ? n : TR_TAIL_EVENTS;
+    uint32_t keep = TR_TAIL_EVENTS - take < r->ntail ? TR_TAIL_EVENTS - take : r->ntail;
+    memmove(r->tail, r->tail + (r->ntail - keep), keep * sizeof(tr_event));
+    memcpy(r->tail + keep, r->ev + (n - take), take * sizeof(tr_event));
+    r->ntail = keep + take;
+}
+
 /* Every chunk then the footer; info gets the intact prefix. */
 static int walk(tr_reader *r, XXH3_state_t *xs, tr_error *err) {
     size_t at = r->events_off;
@@ -297,19 +389,26 @@ static int walk(tr_reader *r, XXH3_state_t *xs, tr_error *err) {
         if (at == r->len)
             return tr_fail(err, TR_ERR_TRUNCATED, at, "file ends after %u chunks, without a footer",
                            r->info.chunks);
-        if (r->buf[at] == FOOTER_MARKER)
+        const uint8_t *marker = fetch(r, at, 1, err);
+        if (marker == NULL)
+            return err->cls;
+        if (*marker == FOOTER_MARKER)
             return read_footer(r, at, err);
-        if (r->buf[at] != CHUNK_MARKER)
+        if (*marker != CHUNK_MARKER)
             return tr_fail(err, TR_ERR_MALFORMED, at, "byte %zu: 0x%02x is neither a chunk nor the footer", at,
-                           r->buf[at]);
+                           *marker);
         size_t next = 0;
         uint32_t n = 0;
-        int rc = read_chunk(r, at, r->info.chunks, r->info.events, &next, &n, err);
+        bool zstd = false;
+        int rc = read_chunk(r, at, r->info.chunks, r->info.events, &next, &n, &zstd, err);
         if (rc != TR_OK)
             return rc;
         assert(next > at && next <= r->len);
+        if (r->mtime != NULL && (rc = check_times(r, at, n, err)) != TR_OK)
+            return rc;
+        keep_tail(r, n);
         tr_digest_update(xs, r->ev, (size_t)n);
-        r->info.chunks_zstd += r->buf[at + CHUNK_CODEC_AT] == CODEC_ZSTD;
+        r->info.chunks_zstd += zstd;
         r->info.chunks++;
         r->info.events += n;
         at = next;
@@ -320,6 +419,8 @@ static int validate(tr_reader *r, int mode, tr_error *err) {
     int rc = read_header(r, err);
     if (rc != TR_OK)
         return rc;
+    if ((mode & TR_READ_TIMES) && (r->mtime = calloc((size_t)TR_NONE + 1, sizeof *r->mtime)) == NULL)
+        return tr_fail(err, TR_ERR_NOMEM, 0, "out of memory for the reader");
     XXH3_state_t *xs = XXH3_createState();
     if (xs == NULL)
         return tr_fail(err, TR_ERR_NOMEM, 0, "out of memory for the reader");
@@ -327,7 +428,9 @@ static int validate(tr_reader *r, int mode, tr_error *err) {
     tr_error damage = {0};
     rc = walk(r, xs, &damage);
     XXH3_freeState(xs);
-    if (rc == TR_ERR_NOMEM || (rc != TR_OK && mode != TR_READ_PREFIX)) {
+    free(r->mtime);
+    r->mtime = NULL;
+    if (rc == TR_ERR_NOMEM || rc == TR_ERR_IO || (rc != TR_OK && !(mode & TR_READ_PREFIX))) {
         if (err != NULL)
             *err = damage;
         return rc;
@@ -339,18 +442,25 @@ static int validate(tr_reader *r, int mode, tr_error *err) {
 
 /* ---- open and close ---- */
 
-tr_reader *tr_reader_open_mem(const void *buf, size_t len, int mode, tr_error *err) {
-    assert(buf != NULL || len == 0);
+static tr_reader *new_reader(tr_error *err) {
     if (err != NULL)
         memset(err, 0, sizeof *err);
     tr_reader *r = calloc(1, sizeof *r);
-    if (r == NULL) {
+    if (r == NULL)
         tr_fail(err, TR_ERR_NOMEM, 0, "out of memory for the reader");
+    else
+        r->fd = -1;
+    return r;
+}
+
+tr_reader *tr_reader_open_mem(const void *buf, size_t len, int mode, tr_error *err) {
+    assert(buf != NULL || len == 0);
+    tr_reader *r = new_reader(err);
+    if (r == NULL)
         return NULL;
-    }
     static const uint8_t empty[1];
     r->buf = len > 0 ? buf : empty;
-    r->len = len;
+    r->len = r->hlen = len;
     r->info.file_bytes = len;
     if (validate(r, mode, err) != TR_OK) {
         tr_reader_close(r);
@@ -359,11 +469,9 @@ tr_reader *tr_reader_open_mem(const void *buf, size_t len, int mode, tr_error *e
     return r;
 }
 
-/* The whole file, at most TR_FILE_BYTES_MAX bytes, in one malloc'd buffer. */
-static int load_file(const char *path, uint8_t **out, size_t *out_len, tr_error *err) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return tr_fail(err, TR_ERR_IO, 0, "cannot open %s: %s", path, strerror(errno));
+/* A pipe or other non-regular file, at most TR_FILE_BYTES_MAX bytes, in
+ * one malloc'd buffer. */
+static int load_fd(int fd, const char *path, uint8_t **out, size_t *out_len, tr_error *err) {
     uint8_t *b = NULL;
     size_t len = 0, cap = 0;
     int rc = TR_OK;
@@ -397,7 +505,6 @@ static int load_file(const char *path, uint8_t **out, size_t *out_len, tr_error 
             break;
         }
     }
-    close(fd);
     if (rc != TR_OK) {
         free(b);
         return rc;
@@ -407,12 +514,92 @@ static int load_file(const char *path, uint8_t **out, size_t *out_len, tr_error 
     return TR_OK;
 }
 
+/* Header bytes [hlen, need) of a file reader into its header buffer
+ * (fewer when the file is shorter). */
+static int header_more(tr_reader *r, size_t need, tr_error *err) {
+    if (need > r->len)
+        need = r->len;
+    if (need <= r->hlen)
+        return TR_OK;
+    uint8_t *nb = realloc(r->owned, need);
+    if (nb == NULL)
+        return tr_fail(err, TR_ERR_NOMEM, r->hlen, "out of memory for the header");
+    r->owned = nb;
+    r->buf = nb;
+    while (r->hlen < need) {
+        ssize_t k = pread(r->fd, nb + r->hlen, need - r->hlen, (off_t)r->hlen);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return tr_fail(err, TR_ERR_IO, r->hlen, "reading byte %zu: %s", r->hlen,
+                           k < 0 ? strerror(errno) : "the file became shorter while it was read");
+        r->hlen += (size_t)k;
+    }
+    return TR_OK;
+}
+
+/* Read what the header functions will look at: the fixed part, each
+ * section as far as read_sections gets, the checksum.  They then judge
+ * the bytes exactly as in a memory reader. */
+static int header_bytes(tr_reader *r, tr_error *err) {
+    size_t o = HDR_FIXED_BYTES;
+    int rc = header_more(r, o, err);
+    if (rc != TR_OK || r->hlen < o || memcmp(r->buf, TR_MAGIC, TR_MAGIC_BYTES) != 0)
+        return rc;
+    uint32_t n = get_u16(r->buf + HDR_NSECTIONS_AT);
+    for (uint32_t i = 0; i < n && i < TR_SECTIONS_MAX; i++) {
+        if ((rc = header_more(r, o + SEC_HEAD_BYTES, err)) != TR_OK || r->hlen < o + SEC_HEAD_BYTES)
+            return rc;
+        uint32_t slen = get_u32(r->buf + o + 4);
+        if (slen > TR_SECTION_BYTES_MAX)
+            return TR_OK;
+        o += SEC_HEAD_BYTES + slen;
+        if ((rc = header_more(r, o, err)) != TR_OK || r->hlen < o)
+            return rc;
+    }
+    return header_more(r, o + CHECKSUM_BYTES, err);
+}
+
+/* A regular file: the header now, the chunks through the window. */
+static tr_reader *open_file(int fd, size_t len, int mode, tr_error *err) {
+    tr_reader *r = new_reader(err);
+    if (r == NULL) {
+        close(fd);
+        return NULL;
+    }
+    r->fd = fd;
+    r->len = len;
+    r->info.file_bytes = len;
+    static const uint8_t empty[1];
+    r->buf = empty;
+    if (header_bytes(r, err) != TR_OK || validate(r, mode, err) != TR_OK) {
+        tr_reader_close(r);
+        return NULL;
+    }
+    return r;
+}
+
 tr_reader *tr_reader_open_path(const char *path, int mode, tr_error *err) {
     if (err != NULL)
         memset(err, 0, sizeof *err);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        tr_fail(err, TR_ERR_IO, 0, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        tr_fail(err, TR_ERR_IO, 0, "cannot read %s: it is a directory", path);
+        return NULL;
+    }
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        return open_file(fd, (size_t)st.st_size, mode, err);
     uint8_t *b = NULL;
     size_t len = 0;
-    if (load_file(path, &b, &len, err) != TR_OK)
+    int rc = load_fd(fd, path, &b, &len, err);
+    close(fd);
+    if (rc != TR_OK)
         return NULL;
     tr_reader *r = tr_reader_open_mem(b, len, mode, err);
     if (r == NULL) {
@@ -423,10 +610,44 @@ tr_reader *tr_reader_open_path(const char *path, int mode, tr_error *err) {
     return r;
 }
 
+tr_reader *tr_reader_dup(const tr_reader *r, tr_error *err) {
+    tr_reader *d = new_reader(err);
+    if (d == NULL)
+        return NULL;
+    *d = *r;
+    d->owned = NULL;
+    d->win = NULL;
+    d->win_cap = d->win_len = d->win_off = 0;
+    d->ev = NULL;
+    d->ev_cap = 0;
+    d->raw = NULL;
+    d->raw_cap = 0;
+    d->dctx = NULL;
+    d->fd = -1;
+    if (r->fd >= 0) {
+        /* its own copy of the header and its own descriptor */
+        d->owned = malloc(r->hlen ? r->hlen : 1);
+        d->fd = fcntl(r->fd, F_DUPFD_CLOEXEC, 0);
+        if (d->owned == NULL || d->fd < 0) {
+            tr_fail(err, d->owned == NULL ? TR_ERR_NOMEM : TR_ERR_IO, 0, "cannot copy the reader: %s",
+                    strerror(errno));
+            tr_reader_close(d);
+            return NULL;
+        }
+        memcpy(d->owned, r->buf, r->hlen);
+        d->buf = d->owned;
+    }
+    tr_reader_rewind(d);
+    return d;
+}
+
 void tr_reader_close(tr_reader *r) {
     if (r == NULL)
         return;
+    if (r->fd >= 0)
+        close(r->fd);
     free(r->owned);
+    free(r->win);
     free(r->ev);
     free(r->raw);
     ZSTD_freeDCtx(r->dctx);
@@ -453,7 +674,15 @@ const void *tr_reader_section(const tr_reader *r, uint32_t id, size_t *len) {
     return NULL;
 }
 
+const tr_error *tr_reader_error(const tr_reader *r) { return &r->iter_err; }
+
+size_t tr_reader_tail(const tr_reader *r, const tr_event **ev) {
+    *ev = r->tail;
+    return r->ntail;
+}
+
 void tr_reader_rewind(tr_reader *r) {
+    memset(&r->iter_err, 0, sizeof r->iter_err);
     r->pos = r->events_off;
     r->seq = 0;
     r->ci = r->cn = 0;
@@ -467,9 +696,12 @@ bool tr_reader_next(tr_reader *r, uint64_t *seq, tr_event *e) {
         size_t next = 0;
         uint32_t n = 0;
         uint32_t idx = 0; /* only for messages, which cannot happen here */
-        int rc = read_chunk(r, r->pos, idx, r->seq, &next, &n, NULL);
-        /* The open walk checked this chunk; memory is the only new failure. */
+        bool zstd;
+        int rc = read_chunk(r, r->pos, idx, r->seq, &next, &n, &zstd, &r->iter_err);
+        /* The open walk checked this chunk: memory, or a file changed
+         * since, are the only new failures (tr_reader_error). */
         if (rc != TR_OK) {
+            r->iter_err.cls = rc;
             r->pos = r->events_end;
             r->ci = r->cn = 0;
             return false;
@@ -498,10 +730,13 @@ int tr_reader_load(tr_reader *r, tr_event **ev, size_t *n, size_t max_events, tr
     uint64_t seq;
     while (i < total && tr_reader_next(r, &seq, &all[i]))
         i++;
+    tr_error why = r->iter_err;
     tr_reader_rewind(r);
     if (i != total) {
         free(all);
-        return tr_fail(err, TR_ERR_NOMEM, 0, "out of memory while decoding");
+        if (err != NULL)
+            *err = why;
+        return why.cls != TR_OK ? why.cls : TR_ERR_IO;
     }
     *ev = all;
     *n = i;

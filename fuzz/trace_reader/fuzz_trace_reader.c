@@ -12,7 +12,14 @@
  *     hashing to the reported digest;
  *   - writing the accepted events again and reading them back gives the
  *     same digest (the codec is a bijection on what it decodes);
- *   - the Perfetto export of the accepted events is valid JSON.
+ *   - the Perfetto export of the accepted events is valid JSON;
+ *   - a file with a scenario and a configuration section is replayed
+ *     (bounded: REPLAY_* below, whatever its settings say), so hostile
+ *     settings, scenarios and draws reach sim_config_parse, the simulator
+ *     and the streaming comparison; the verdict is one of replay's exit
+ *     codes, never a crash or a hang.
+ * The seed corpus holds real run traces with edited settings (conf-*,
+ * make_conf_seeds.sh).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +27,10 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "replay/replay.h"
+#include "sim/plugin.h"
+#include "sim/sim.h"
+#include "sim/tracefile.h"
 #include "tests/traces/json_check.h"
 #include "tests/traces/layout.h"
 #include "traces/export.h"
@@ -30,6 +41,9 @@
 /* Accepted files with at most this many events also go through the
  * re-encoding and export oracles (kept small so each input stays fast). */
 enum { DEEP_EVENTS_MAX = 1024, LINE_BYTES = 256 };
+/* The replay oracle's bounds: small runs, so each input stays fast. */
+enum { REPLAY_EVENTS = 4000, REPLAY_SCHEDULES = 20000, REPLAY_GS = 64 };
+#define REPLAY_VT_NS (1000LL * 1000 * 1000)
 /* Chunk size of the re-encoding oracle: small buffers, several chunks. */
 enum { REWRITE_CHUNK_EVENTS = 512 };
 
@@ -132,6 +146,25 @@ static void check_deep(tr_reader *r) {
     free(ev);
 }
 
+/* A trace a run could have written: replay it, bounded. */
+static void check_replay(const uint8_t *data, size_t size) {
+    tr_error err;
+    tr_reader *r = tr_reader_open_mem(data, size, TR_READ_STRICT | TR_READ_TIMES, &err);
+    if (r == NULL) {
+        check_refusal(&err);
+        return;
+    }
+    size_t len;
+    if (tr_reader_section(r, TR_SEC_SCENARIO_TEXT, &len) != NULL && tr_reader_section(r, TR_SEC_CONFIG, &len) != NULL) {
+        rp_opts o = {.max_events = REPLAY_EVENTS, .max_schedules = REPLAY_SCHEDULES, .max_vt_ns = REPLAY_VT_NS,
+                     .max_gs = REPLAY_GS, .tolerant = (data[size - 1] & 1) != 0};
+        int rc = rp_replay(r, "input", &o, NULL, NULL);
+        REQUIRE(rc == EXIT_OK || rc == EXIT_TRACE_REJECTED || rc == EXIT_DIVERGED || rc == EXIT_MEMORY ||
+                rc == EXIT_PLUGIN);
+    }
+    tr_reader_close(r);
+}
+
 static void read_both_ways(const uint8_t *data, size_t size) {
     for (int mode = TR_READ_STRICT; mode <= TR_READ_PREFIX; mode++) {
         tr_error err;
@@ -157,13 +190,16 @@ static void read_both_ways(const uint8_t *data, size_t size) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     read_both_ways(data, size);
+    check_replay(data, size);
     uint8_t *sealed = malloc(size ? size : 1);
     REQUIRE(sealed != NULL);
     if (size > 0)
         memcpy(sealed, data, size);
     layout_reseal_all(sealed, size);
-    if (size > 0 && memcmp(sealed, data, size) != 0)
+    if (size > 0 && memcmp(sealed, data, size) != 0) {
         read_both_ways(sealed, size);
+        check_replay(sealed, size);
+    }
     free(sealed);
     return 0;
 }

@@ -532,7 +532,7 @@ static void reject_damaged_zstd_frame_even_when_resealed(void) {
 static void error_classes_map_to_exit_codes(void) {
     CHECK_EQ(tr_err_exit_code(TR_OK), 0);
     CHECK_EQ(tr_err_exit_code(TR_ERR_IO), 10);
-    CHECK_EQ(tr_err_exit_code(TR_ERR_NOMEM), 10);
+    CHECK_EQ(tr_err_exit_code(TR_ERR_NOMEM), 11);
     for (int c = TR_ERR_MAGIC; c < TR_ERR__COUNT; c++) {
         CHECK_EQ(tr_err_exit_code(c), 8);
         CHECK(strcmp(tr_err_name(c), "unknown") != 0);
