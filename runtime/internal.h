@@ -55,11 +55,20 @@ static inline void rt_trace(unsigned kind, uint32_t a0, uint32_t a1, uint32_t a2
 #define GOID(gp) ((gp) ? (uint32_t)(gp)->goid : 0u)
 #define PID(pp) ((pp) ? (uint32_t)(pp)->id : (uint32_t)TR_NONE)
 
-/* Checking bookkeeping for the work-conservation invariant: gp was just
- * submitted; was a P idle?  A plain read, not a yield point. */
-static inline void note_submission(g *gp) {
+/* Checking bookkeeping for the work-conservation invariant, in two halves
+ * around the runqput that publishes a submitted gp (newproc, ready).
+ * note_fresh, before: gp is submitted work that has not run.  runqput
+ * yields once gp is visible (a kicked runnext is queued after), so another
+ * M may steal gp and run it (execute clears fresh) before the submitter
+ * goes on.  note_wake_promise, after, where Go's wakep reads npidle: was a
+ * P idle?  Only for a gp still fresh: a G that already ran is no longer
+ * this submission's work.  Plain reads and writes, not yield points. */
+static inline void note_fresh(g *gp) {
     gp->fresh = true;
-    if (rt_xfer_on)
+    gp->wake_promised = false;
+}
+static inline void note_wake_promise(g *gp) {
+    if (rt_xfer_on && gp->fresh)
         gp->wake_promised = RT_LOAD(&sched.npidle, __ATOMIC_RELAXED) > 0;
 }
 

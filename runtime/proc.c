@@ -335,8 +335,9 @@ static void newproc_sys(void *argp) {
     newproc_args *a = argp;
     g *newg = newproc1(a->fn, a->arg, a->callergp);
     p *pp = getg()->m->p;
+    note_fresh(newg);
     runqput(pp, newg, true);
-    note_submission(newg);
+    note_wake_promise(newg);
     if (mainStarted)
         wakep();
 }
@@ -863,8 +864,9 @@ void ready(g *gp, bool next) {
         throw("bad g->status in ready");
     casgstatus(gp, _Gwaiting, _Grunnable);
     TRACE(GOREADY, GOID(gp), next, 0);
+    note_fresh(gp);
     runqput(mp->p, gp, next && !MUTANT(READY_PUTS_AT_TAIL));
-    note_submission(gp);
+    note_wake_promise(gp);
     if (!MUTANT(READY_SKIPS_WAKEP))
         wakep();
     releasem(mp);
