@@ -89,7 +89,8 @@ static int cmd_mutants(int argc, char **argv) {
     if (rc != CF_OK)
         return cf_exit_code(rc);
     for (int i = 1; i < MUT__COUNT; i++)
-        printf("%-28s %s\n", rt_mutant_name(i), rt_mutant_desc(i));
+        if (strncmp(rt_mutant_name(i), "test-", 5) != 0)   /* test-only mutants stay hidden */
+            printf("%-28s %s\n", rt_mutant_name(i), rt_mutant_desc(i));
     return EXIT_OK;
 }
 

@@ -285,6 +285,8 @@ g *runqsteal(p *pp, p *p2, bool stealRunNextG) {
     TRACE(RUNQSTEAL, p2->id, seen, n);
     for (uint32_t i = 0; i < n; i++)
         TRACE(STOLEN, GOID(pp->runq[(t + i) % RUNQ_LEN]), p2->id, 0);
+    if (MUTANT(TEST_CRASH_ON_STEAL) && n >= 3)
+        *(volatile uint32_t *)(uintptr_t)(n * 8) = n;   /* the dangling pointer: page zero */
     n--;
     g *gp = pp->runq[(t + n) % RUNQ_LEN];   /* stays in hand until execute */
     if (n == 0)

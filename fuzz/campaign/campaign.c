@@ -1,5 +1,6 @@
 /* fuzz/campaign/campaign.c: see campaign.h. */
 #include "campaign.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -7,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
+#include <unistd.h>
 
 #include "sim/choice.h"
 #include "sim/conf.h"
@@ -20,46 +21,13 @@
 #include "traces/flags.h"
 
 enum {
-    MAX_SCENARIOS = 128,
     RANDOM_BYTES = 512,         /* input of one random scenario */
     MAX_REPRODUCERS = 50,       /* failure directories written per campaign */
-    PROGRESS_EVERY_S = 5,
 };
 
 /* The campaign's own budgets per run: short, so a campaign covers a lot. */
 #define RUN_VT_LIMIT_NS (10LL * 1000 * 1000 * 1000)
 #define RUN_MAX_SCHEDULES 2000000ull
-
-typedef struct named_sc {
-    char name[64];
-    scenario *sc;
-} named_sc;
-
-typedef struct campaign {
-    named_sc scs[MAX_SCENARIOS];
-    int nscs;
-    const char *paths[MAX_SCENARIOS];   /* --scenario, loaded after the flags are parsed */
-    int npaths;
-    uint64_t seed;
-    int mutant;
-    int random_pct;
-    double seconds;
-    const char *out;
-    int strategy;               /* -1: mix all; else STRAT_* (with pct_depth) */
-    bool until_failure;         /* stop at the first failure (time-to-find measurements) */
-    int pct_depth;
-    /* stats */
-    uint64_t runs, checks, events, failures, written;
-    double first_failure_s;     /* wall time to the first failure */
-    uint64_t first_failure_run;
-    uint64_t outcomes[OUT__COUNT];
-} campaign;
-
-static double wall_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static bool load_one(campaign *c, const char *name, const char *text, size_t len) {
     if (c->nscs >= MAX_SCENARIOS)
@@ -103,7 +71,13 @@ static bool load_path(campaign *c, const char *path) {
  * deadlocks, panics and resource limits are the program's own outcomes,
  * and a budget that ran out while goroutines still made progress is a
  * long run, not a bug. */
-static bool is_failure(int outcome) { return outcome == OUT_INVARIANT || outcome == OUT_HANG; }
+bool fz_is_failure(int outcome) {
+    return outcome == OUT_INVARIANT || outcome == OUT_HANG || outcome == OUT_CRASH || outcome == OUT_TIMEOUT;
+}
+
+const char *fz_outcome_name(int outcome) {
+    return outcome == OUT_CRASH ? "crash" : outcome == OUT_TIMEOUT ? "timeout" : sim_outcome_name(outcome);
+}
 
 /* One run's configuration, derived from the campaign seed and run index. */
 static void mutate_config(const campaign *c, uint64_t *rng, const scenario *sc, sim_config *cfg) {
@@ -172,16 +146,58 @@ static void run_flags(const sim_config *cfg, char *buf, size_t len) {
         snprintf(buf + n, len - (size_t)n, " --mutant %s", rt_mutant_name(cfg->rt.mutant));
 }
 
+/* The re-run that records a reproducer's trace, in a child process (the
+ * run may crash or hang: that must not take the campaign with it). */
+typedef struct trace_job {
+    const scenario *sc;
+    const sim_config *cfg;
+    const char *path;
+} trace_job;
+
+typedef struct trace_done {
+    int32_t outcome;
+    int32_t written;            /* the trace file was written */
+    uint64_t digest;
+    char why[128];
+} trace_done;
+
+static void record_trace(void *arg, int fd) {
+    const trace_job *j = arg;
+    sim_result again;
+    tr_error terr = {0};
+    sim_run_to_file(j->sc, j->cfg, j->path, &again, &terr);
+    trace_done d = {.outcome = again.outcome, .written = terr.cls == TR_OK, .digest = again.digest};
+    snprintf(d.why, sizeof d.why, "%.120s", terr.cls == TR_OK ? "" : terr.msg);
+    sim_result_free(&again);
+    if (write(fd, &d, sizeof d) != (ssize_t)sizeof d)
+        _exit(1);
+}
+
+/* "yes", or why not, for the re-run that recorded the trace. */
+static void reproduced(const fz_report *r, int got, int status, const trace_done *d, char *buf, size_t len) {
+    if (r->outcome == OUT_TIMEOUT)
+        snprintf(buf, len, "%s", got == 1 ? "yes (timed out again)" : "NO (finished in time when re-run)");
+    else if (r->outcome == OUT_CRASH)
+        snprintf(buf, len, "%s", got == 2 && WIFSIGNALED(status) ? "yes (crashed again)" : "NO (did not crash when re-run)");
+    else if (got != 0)
+        snprintf(buf, len, "NO (the re-run %s)", got == 1 ? "timed out" : "crashed");
+    else if (d->digest == r->digest)
+        snprintf(buf, len, "yes (digest %016" PRIx64 ")", d->digest);
+    else
+        snprintf(buf, len, "NO (nondeterminism! digest %016" PRIx64 ")", d->digest);
+}
+
 /* Write DIR/failures/<id>/: scenario.gmp, trace.gmt, repro.sh, result.txt,
  * as one folder that appears complete or not at all (af_dir). */
-static void write_reproducer(campaign *c, uint64_t run, const char *name, const scenario *sc,
-                             const sim_config *cfg, const sim_result *res) {
+void fz_found(campaign *c, const fz_report *r) {
     if (c->written >= MAX_REPRODUCERS)
         return;
+    static scenario rnd;
+    char name[64];
+    sim_config cfg;
+    const scenario *sc = fz_derive_run(c, r->run, &rnd, name, sizeof name, &cfg);
     char dir[1024], path[1200];
-    snprintf(dir, sizeof dir, "%s/failures", c->out);
-    make_dirs(dir);
-    snprintf(dir, sizeof dir, "%s/failures/%06" PRIu64 "-%s", c->out, run, name);
+    snprintf(dir, sizeof dir, "%s/failures/%06" PRIu64 "-%s", c->out, r->run, name);
     size_t tlen = sc_format(sc, NULL, 0);
     char *text = malloc(tlen + 1);
     af_dir d;
@@ -194,32 +210,39 @@ static void write_reproducer(campaign *c, uint64_t run, const char *name, const 
     sc_format(sc, text, tlen + 1);
     af_dir_write_file(&d, "scenario.gmp", text, tlen);
     free(text);
-    sim_result again;
-    tr_error terr = {0};
-    sim_run_to_file(sc, cfg, af_dir_path(&d, "trace.gmt", path, sizeof path), &again, &terr);
-    char flags[512], buf[4096];
-    run_flags(cfg, flags, sizeof flags);
+    trace_job job = {sc, &cfg, af_dir_path(&d, "trace.gmt", path, sizeof path)};
+    trace_done done = {0};
+    int status = 0;
+    int got = fz_in_child(record_trace, &job, &done, sizeof done, c->run_timeout_ns, &status);
+    bool have_trace = got == 0 && done.written;
+    if (!have_trace) {   /* a crashed or killed writer leaves a partial file */
+        unlink(path);
+        char tmpdir[1200];
+        af_sweep_stale(af_dir_path(&d, ".", tmpdir, sizeof tmpdir));
+    }
+    char flags[512], buf[4096], again[160];
+    run_flags(&cfg, flags, sizeof flags);
+    reproduced(r, got, status, &done, again, sizeof again);
     int n = snprintf(buf, sizeof buf,
                      "#!/bin/sh\n# Reproduces: %s (%s)\n"
                      "exec \"${GMPSIM:-gmpsim}\" run \"$(dirname \"$0\")/scenario.gmp\" %s\n",
-                     sim_outcome_name(res->outcome), res->message, flags);
+                     fz_outcome_name(r->outcome), r->message, flags);
     af_dir_write_file(&d, "repro.sh", buf, n > 0 ? (size_t)n : 0);
     chmod(af_dir_path(&d, "repro.sh", path, sizeof path), 0755);
     n = snprintf(buf, sizeof buf,
                  "outcome: %s\nmessage: %s\ninvariant: %s\nevent: %" PRIu64 "\ndigest: %016" PRIx64
-                 "\nreproduced: %s (digest %016" PRIx64 ")\ntrace: %s\n",
-                 sim_outcome_name(res->outcome), res->message,
-                 res->outcome == OUT_INVARIANT ? gmp_invariant_name(res->invariant) : "-", res->violation_seq,
-                 res->digest, again.digest == res->digest ? "yes" : "NO (nondeterminism!)", again.digest,
-                 terr.cls == TR_OK ? "trace.gmt" : terr.msg);
+                 "\nreproduced: %s\ntrace: %s\n",
+                 fz_outcome_name(r->outcome), r->message,
+                 r->outcome == OUT_INVARIANT ? gmp_invariant_name(r->invariant) : "-", r->violation_seq,
+                 r->digest, again,
+                 have_trace ? "trace.gmt" : got != 0 ? "none (the re-run did not finish; run repro.sh)" : done.why);
     af_dir_write_file(&d, "result.txt", buf, n > 0 ? (size_t)n : 0);
-    sim_result_free(&again);
     if ((e = af_dir_commit(&d)) != 0) {
         fprintf(stderr, "gmpsim campaign: cannot write %s: %s\n", dir, af_strerror(e));
         return;
     }
     c->written++;
-    printf("FAILURE %s: %s: %s\n  reproducer: %s\n", name, sim_outcome_name(res->outcome), res->message, dir);
+    printf("FAILURE %s: %s: %s\n  reproducer: %s\n", name, fz_outcome_name(r->outcome), r->message, dir);
     fflush(stdout);
 }
 
@@ -240,6 +263,14 @@ static const scenario *pick_scenario(const campaign *c, uint64_t *rng, scenario 
     const named_sc *n = &c->scs[splitmix64(rng) % (uint64_t)c->nscs];
     snprintf(name, name_len, "%s", n->name);
     return n->sc;
+}
+
+const scenario *fz_derive_run(const campaign *c, uint64_t run, scenario *rnd, char *name, size_t name_len,
+                              sim_config *cfg) {
+    uint64_t rng = c->seed ^ (run * 0x9e3779b97f4a7c15ull);
+    const scenario *sc = pick_scenario(c, &rng, rnd, name, name_len);
+    mutate_config(c, &rng, sc, cfg);
+    return sc;
 }
 
 /* ---- flags (traces/flags.h) ---- */
@@ -290,10 +321,20 @@ static bool add_scenario(void *opts, const char *v, char *why, size_t why_len) {
 }
 
 static const cf_range random_share_range = {0, 100};
+static const cf_range jobs_range = {0, MAX_JOBS};
+static const cf_range runs_range = {0, UINT64_MAX};
+static const cf_range run_timeout_range = {1000000, 3600ull * 1000000000};
 
 static const cf_flag campaign_flags[] = {
     {.name = "seconds", .type = CF_FUNC, .metavar = "N", .help = "wall-clock budget in seconds (0.001..1000000)",
-     .def = "60", .set = set_seconds, .example = "0.5"},
+     .def = "60, none with --runs", .set = set_seconds, .example = "0.5"},
+    {.name = "runs", .type = CF_UINT, .metavar = "N", .help = "stop after N runs (a repeatable campaign; 0: no limit)",
+     .def = "0", CF_AT(campaign, nruns), .range = &runs_range},
+    {.name = "jobs", .type = CF_UINT, .metavar = "N", .help = "worker processes (0: one per core)", .def = "0",
+     CF_AT(campaign, jobs), .range = &jobs_range},
+    {.name = "run-timeout", .type = CF_DURATION, .metavar = "D",
+     .help = "wall-clock limit of one run; past it the run is a finding, outcome timeout", .def = "10s",
+     CF_AT(campaign, run_timeout_ns), .range = &run_timeout_range, .example = "2s"},
     {.name = "out", .type = CF_STRING, .metavar = "DIR", .help = "where failures/ goes", .def = "campaign",
      CF_AT(campaign, out), .example = "campaign"},
     {.name = "seed", .type = CF_UINT, .metavar = "S", .help = "campaign seed (each run's seed derives from it)",
@@ -315,8 +356,11 @@ static const cf_flag campaign_flags[] = {
 const cf_command fz_campaign_command = {
     .name = "campaign", .args = "", .min_args = 0, .max_args = 0,
     .summary = "Run a bounded fuzzing campaign, every invariant checked after every event",
-    .about = "Each failure leaves DIR/failures/<run>-<scenario>/ with scenario.gmp, trace.gmt, repro.sh and\n"
-             "result.txt.  Exit 3 if anything failed, else 0.",
+    .about = "Runs happen in --jobs worker processes; a run that crashes its worker (outcome crash) or passes\n"
+             "--run-timeout (outcome timeout) is a finding like an invariant violation or a hang.  Each failure\n"
+             "leaves DIR/failures/<run>-<scenario>/ with scenario.gmp, trace.gmt, repro.sh and result.txt.\n"
+             "SIGINT or SIGTERM stops the workers and prints the summary.  Exit 3 if anything failed, else 0;\n"
+             "10 if --out cannot be written (checked before any run).",
     .flags = campaign_flags, .nflags = CF_NFLAGS(campaign_flags),
 };
 
@@ -329,84 +373,77 @@ static int parse_campaign(campaign *c, int argc, char **argv) {
     return rc;
 }
 
-static void progress(const campaign *c, double elapsed) {
-    fprintf(stderr, "[%5.0fs] runs %-8" PRIu64 " %7.0f exec/s  checks %-10" PRIu64 " failures %" PRIu64 "\n",
-            elapsed, c->runs, (double)c->runs / (elapsed > 0 ? elapsed : 1), c->checks, c->failures);
-}
-
 static void summary(const campaign *c, double elapsed) {
-    printf("\ncampaign summary\n");
+    printf("\ncampaign summary%s\n", c->interrupted ? " (interrupted)" : "");
     printf("  time        %.1f s\n", elapsed);
-    printf("  runs        %" PRIu64 " (%.0f exec/s)\n", c->runs, (double)c->runs / (elapsed > 0 ? elapsed : 1));
+    printf("  runs        %" PRIu64 " (%.0f exec/s, %" PRIu64 " jobs)\n", c->runs,
+           (double)c->runs / (elapsed > 0 ? elapsed : 1), c->jobs);
     printf("  invariants  %" PRIu64 " checks (every built-in invariant after every event)\n", c->checks);
     printf("  events      %" PRIu64 "\n", c->events);
     printf("  outcomes   ");
-    for (int o = 0; o < OUT__COUNT; o++)
+    for (int o = 0; o < FZ_OUT__COUNT; o++)
         if (c->outcomes[o])
-            printf(" %s=%" PRIu64, sim_outcome_name(o), c->outcomes[o]);
+            printf(" %s=%" PRIu64, fz_outcome_name(o), c->outcomes[o]);
     printf("\n  failures    %" PRIu64 "%s\n", c->failures,
            c->failures ? " (reproducers listed above, under the failures/ folder of --out)" : "");
     if (c->failures)
         printf("  first       after %.2f s, run %" PRIu64 "\n", c->first_failure_s, c->first_failure_run);
     printf("  mutant      %s\n", rt_mutant_name(c->mutant));
+    fflush(stdout);
+}
+
+/* --out must be a folder we can write, checked before any run (exit 10). */
+static bool out_ready(const campaign *c) {
+    char dir[1024], probe[1100];
+    snprintf(dir, sizeof dir, "%s/failures", c->out);
+    make_dirs(dir);
+    snprintf(probe, sizeof probe, "%s/.gmpsim-probe", dir);
+    struct stat st;
+    int e = stat(dir, &st) != 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : af_write_file(probe, "", 0);
+    if (e != 0) {
+        fprintf(stderr, "gmpsim campaign: cannot write into --out %s: %s\n", c->out, af_strerror(e));
+        return false;
+    }
+    unlink(probe);
+    return true;
 }
 
 int fz_cmd_campaign(int argc, char **argv) {
     static campaign c;
     memset(&c, 0, sizeof c);
     c.seed = 1;
-    c.seconds = 60;
     c.out = "campaign";
     c.random_pct = 30;
     c.strategy = -1;
+    c.run_timeout_ns = 10ull * 1000 * 1000 * 1000;
     int rc = parse_campaign(&c, argc, argv);
+    if (rc == CF_OK && !out_ready(&c))
+        rc = EXIT_IO;
     if (rc != CF_OK) {
         for (int i = 0; i < c.nscs; i++)
             free(c.scs[i].sc);
         return cf_exit_code(rc);
     }
+    if (c.seconds == 0 && c.nruns == 0)
+        c.seconds = 60;
+    if (c.jobs == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        c.jobs = n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (uint64_t)n;
+    }
     if (c.nscs == 0)
         for (size_t i = 0; i < sc_nbuiltins; i++)
             load_one(&c, sc_builtins[i].name, sc_builtins[i].text, strlen(sc_builtins[i].text));
-    fprintf(stderr, "gmpsim campaign: %d scenarios + random ones (%d%%), %.0f s, seed %" PRIu64 ", mutant %s, out %s\n",
-            c.nscs, c.random_pct, c.seconds, c.seed, rt_mutant_name(c.mutant), c.out);
-    static scenario rnd;
-    double t0 = wall_s(), next = t0 + PROGRESS_EVERY_S;
-    for (uint64_t run = 0;; run++) {
-        double now = wall_s();
-        if (now - t0 >= c.seconds)
-            break;
-        if (now >= next) {
-            progress(&c, now - t0);
-            next += PROGRESS_EVERY_S;
-        }
-        uint64_t rng = c.seed ^ (run * 0x9e3779b97f4a7c15ull);
-        char name[64];
-        const scenario *sc = pick_scenario(&c, &rng, &rnd, name, sizeof name);
-        sim_config cfg;
-        mutate_config(&c, &rng, sc, &cfg);
-        sim_result res;
-        int o = sim_run(sc, &cfg, &res);
-        c.runs++;
-        c.checks += res.checks;
-        c.events += res.events;
-        c.outcomes[o]++;
-        if (is_failure(o)) {
-            if (c.failures++ == 0) {
-                c.first_failure_s = wall_s() - t0;
-                c.first_failure_run = run;
-            }
-            write_reproducer(&c, run, name, sc, &cfg, &res);
-            if (c.until_failure) {
-                sim_result_free(&res);
-                break;
-            }
-        }
-        sim_result_free(&res);
-    }
-    double elapsed = wall_s() - t0;
-    progress(&c, elapsed);
-    summary(&c, elapsed);
+    char limit[64];
+    if (c.nruns > 0)
+        snprintf(limit, sizeof limit, "%" PRIu64 " runs", c.nruns);
+    else
+        snprintf(limit, sizeof limit, "%.0f s", c.seconds);
+    fprintf(stderr, "gmpsim campaign: %d scenarios + random ones (%d%%), %s, %" PRIu64 " jobs, seed %" PRIu64
+                    ", mutant %s, out %s\n",
+            c.nscs, c.random_pct, limit, c.jobs, c.seed, rt_mutant_name(c.mutant), c.out);
+    double t0 = fz_wall_s();
+    fz_supervise(&c);
+    summary(&c, fz_wall_s() - t0);
     for (int i = 0; i < c.nscs; i++)
         free(c.scs[i].sc);
     return c.failures ? EXIT_INVARIANT : EXIT_OK;

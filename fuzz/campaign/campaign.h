@@ -1,7 +1,8 @@
 /*
  * fuzz/campaign/campaign.h: bounded fuzzing campaigns and digest sweeps.
  *
- *   gmpsim campaign [--seconds N] [--out DIR] [--seed S] [--mutant NAME]
+ *   gmpsim campaign [--seconds N] [--runs N] [--jobs N] [--run-timeout D]
+ *                   [--out DIR] [--seed S] [--mutant NAME]
  *                   [--scenario FILE|builtin:NAME]... [--random-share PCT]
  *                   [--strategy random|pct:D|rr] [--until-failure]
  *   gmpsim sweep    [--seeds N] [--random N] [--twice]
@@ -9,9 +10,13 @@
  * A campaign runs scenarios (the built-in set, given files, and random
  * scenarios decoded from PRNG bytes) under mutated configurations
  * (GOMAXPROCS, strategy, OS stalls, injected preemptions), every invariant
- * checked after every event, until the time budget is spent.  Each failing
- * run leaves DIR/failures/<id>/ with the scenario, its trace, and the exact
- * command that reproduces it, all written atomically.
+ * checked after every event, until the time budget or --runs is spent.
+ * The runs happen in worker processes (supervisor.c): a run that kills its
+ * worker is a finding (outcome crash), so is one past --run-timeout
+ * (outcome timeout).  Run i's scenario and configuration derive from the
+ * seed and i alone, so --runs N gives the same runs with any --jobs.  Each
+ * failing run leaves DIR/failures/<id>/ with the scenario, its trace, and
+ * the exact command that reproduces it, all written atomically.
  *
  * A sweep prints one digest line per (scenario, configuration) of a fixed
  * matrix, so builds and processes can be compared (determinism tests).
