@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "runtime/runtime.h"
+#include "sim/check_internal.h"
 #include "sim/driver.h"
 #include "sim/invariant.h"
 #include "sim/oracle.h"
@@ -69,16 +70,22 @@ const char *gmp_invariant_name(int id) {
 
 /* ---- the driver's view ---- */
 
-static void make_view(inv_view *v) {
+uint32_t check_pending_wakeups(void) {
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < simw.nthreads; i++)
+        if (simw.threads[i]->woken)
+            n++;
+    return n;
+}
+
+void check_make_view(inv_view *v) {
     memset(v, 0, sizeof *v);
     v->seq = tr_seq(&simw.tr);
     v->now = simw.cur != NULL ? simw.cur->vt : 0;
     v->nthreads = simw.nthreads;
     v->world_stopped = sched.gcwaiting != 0;
     v->quiescent = check_quiescent();
-    for (uint32_t i = 0; i < simw.nthreads; i++)
-        if (simw.threads[i]->woken)
-            v->pending_wakeups++;
+    v->pending_wakeups = check_pending_wakeups();
 }
 
 /* Every thread is parked on a note, asleep, or inside user code (work or
@@ -95,8 +102,19 @@ bool check_quiescent(void) {
     return true;
 }
 
+/* Every failure of a full check goes through here.  When comparing
+ * (CHECK_COMPARE), a failure the incremental filter did not suspect is a
+ * miss, counted for tests/sim/test_check_incr.c. */
+static void note_failure(void) {
+    if (simw.check_unsuspected && !simw.ending) {
+        if (simw.check_misses++ == 0)
+            simw.check_first_miss = tr_seq(&simw.tr);
+    }
+}
+
 #define FAIL(id, ...)                                  \
     do {                                               \
+        note_failure();                                \
         sim_fail(id, __VA_ARGS__);                     \
         return;                                        \
     } while (0)
@@ -199,10 +217,6 @@ static void check_m_state(bool quiescent) {
 }
 
 /* ---- 1 and 8: conservation and lifecycle ---- */
-
-typedef struct gcount {
-    uint16_t runq, xfer, curg, wait, freel;
-} gcount;
 
 static void count_sudogs(gcount *c, const sudog *first, uint8_t *seen) {
     uint32_t guard = 0;
@@ -320,7 +334,7 @@ static void count_places(gcount *c, uint8_t *seen) {
 }
 
 /* Where a G of each status may be, given its counts.  NULL if fine. */
-static const char *misplaced(const g *gp, const gcount *k) {
+const char *check_misplaced(const g *gp, const gcount *k) {
     switch (gp->atomicstatus) {
     case _Grunnable:
         if (k->runq + k->xfer + k->curg != 1 || k->freel || k->wait)
@@ -359,7 +373,7 @@ static void check_conservation(void) {
     for (uint32_t i = 0; i < allglen && why[0] == 0; i++) {
         const g *gp = allgs[i];
         const gcount *k = &c[i];
-        const char *bad = misplaced(gp, k);
+        const char *bad = check_misplaced(gp, k);
         if (bad != NULL)
             snprintf(why, sizeof why,
                      "G%ld (%s, %s) is %s but found in runq=%u xfer=%u curg=%u wait=%u free=%u",
@@ -372,9 +386,9 @@ static void check_conservation(void) {
             dup = gp->goid;
     }
     if (why[0] != 0)
-        sim_fail(INV_CONSERVATION, "%s", why);
-    else if (dup != 0)
-        sim_fail(INV_LIFECYCLE, "goid %ld is used by two live goroutines", (long)dup);
+        FAIL(INV_CONSERVATION, "%s", why);
+    if (dup != 0)
+        FAIL(INV_LIFECYCLE, "goid %ld is used by two live goroutines", (long)dup);
 }
 
 /* ---- 5: work conservation ----
@@ -392,7 +406,7 @@ static void check_conservation(void) {
  * golang/go#45867 family).  The strict variant (sim_config.strict_work)
  * checks every queued G and so reports those gaps too. */
 
-static bool promised_work_queued(bool strict) {
+bool check_promised_work_queued(bool strict) {
     for (uint32_t i = 0; i < allglen; i++) {
         const g *gp = allgs[i];
         if (gp->atomicstatus == _Grunnable && gp->m == NULL &&
@@ -405,7 +419,7 @@ static bool promised_work_queued(bool strict) {
 static void check_work_conservation(const inv_view *v) {
     if (!v->quiescent || v->world_stopped || sched.npidle == 0)
         return;
-    if (sched.nmspinning != 0 || v->pending_wakeups != 0 || !promised_work_queued(simw.strict_work))
+    if (sched.nmspinning != 0 || v->pending_wakeups != 0 || !check_promised_work_queued(simw.strict_work))
         return;
     FAIL(INV_WORK_CONSERVATION, "runnable work%s and %u P(s) idle, but no spinning M and no pending wakeup",
          simw.strict_work ? "" : " submitted while a P was idle", sched.npidle);
@@ -413,8 +427,10 @@ static void check_work_conservation(const inv_view *v) {
 
 /* ---- 6: bounded wait ---- */
 
+uint64_t check_wait_bound(void) { return simw.bounded_wait ? simw.bounded_wait : 10000 + 100ull * allglen; }
+
 static void check_bounded_wait(void) {
-    uint64_t bound = simw.bounded_wait ? simw.bounded_wait : 10000 + 100ull * allglen;
+    uint64_t bound = check_wait_bound();
     for (uint32_t i = 0; i < allglen; i++) {
         const g *gp = allgs[i];
         if (gp->atomicstatus == _Grunnable && sched.nschedule - gp->runnable_sched > bound)
@@ -425,11 +441,15 @@ static void check_bounded_wait(void) {
 
 /* ---- entry points ---- */
 
-static void run_user(const inv_view *v) {
+static void run_user(const inv_view *v, bool only_unstepped) {
     for (int i = 0; i < nuser; i++) {
+        if (only_unstepped && user_invs[i].step != NULL)
+            continue;
         char why[160] = "";
-        if (!user_invs[i].fn(v, user_invs[i].ctx, why, sizeof why))
+        if (!user_invs[i].fn(v, user_invs[i].ctx, why, sizeof why)) {
+            note_failure();
             sim_fail(INV_USER_FIRST + i, "%s: %s", user_invs[i].name, why);
+        }
     }
 }
 
@@ -441,13 +461,14 @@ void check_cheap(void) {
     check_p_state();
 }
 
-/* Everything, after an event. */
-void check_run_all(void) {
+/* Every full check: O(state).  They alone decide failures and messages;
+ * afterwards the incremental filter's shadow is rebuilt from the state. */
+static void check_full(void) {
     if (simw.ending || gomaxprocs == 0)
         return;
-    simw.checks++;
+    simw.full_checks++;
     inv_view v;
-    make_view(&v);
+    check_make_view(&v);
     check_queue_bounds();
     if (!v.world_stopped) {
         check_p_state();
@@ -457,8 +478,73 @@ void check_run_all(void) {
     check_conservation();
     check_bounded_wait();
     oracle_check();
-    run_user(&v);
+    run_user(&v, false);
+    if (!simw.ending && simw.check_mode != CHECK_FULL)
+        check_incr_sync();
 }
+
+static void full_on_service(void *unused) {
+    (void)unused;
+    check_full();
+}
+
+static void user_on_service(void *unused) {
+    (void)unused;
+    inv_view v;
+    check_make_view(&v);
+    run_user(&v, true);
+}
+
+/* Step functions of registered invariants: false if one suspects. */
+static bool user_steps(const inv_view *fast, const inv_changes *ch, bool *unstepped) {
+    inv_view v;
+    check_make_view(&v);
+    v.changed = ch;
+    (void)fast;
+    bool ok = true;
+    for (int i = 0; i < nuser; i++) {
+        if (user_invs[i].step == NULL)
+            *unstepped = true;
+        else if (!user_invs[i].step(&v, user_invs[i].ctx))
+            ok = false;
+    }
+    return ok;
+}
+
+/* A rest point: no P is running and no M is between steps. */
+static bool at_rest(void) { return sched.npidle == (uint32_t)gomaxprocs && check_quiescent(); }
+
+/* After an event, at the next yield point, on the running thread's stack:
+ * the incremental filter, then (on the service stack) the full checks if
+ * it suspects anything, at a rest point, or always (CHECK_FULL). */
+void check_run_all(void) {
+    if (simw.ending || gomaxprocs == 0)
+        return;
+    simw.checks++;
+    if (simw.check_mode == CHECK_FULL) {
+        sim_on_service(full_on_service, NULL);
+        return;
+    }
+    inv_view v = {.seq = tr_seq(&simw.tr), .world_stopped = sched.gcwaiting != 0};
+    inv_changes ch;
+    bool suspect = check_incr_step(&v, &ch);
+    bool unstepped = false;
+    if (nuser > 0 && !user_steps(&v, &ch, &unstepped))
+        suspect = true;
+    if (simw.check_mode == CHECK_COMPARE) {
+        simw.check_unsuspected = !suspect;
+        sim_on_service(full_on_service, NULL);
+        simw.check_unsuspected = false;
+        return;
+    }
+    if (suspect || at_rest())
+        sim_on_service(full_on_service, NULL);
+    else if (unstepped)
+        sim_on_service(user_on_service, NULL);
+}
+
+/* A new run: forget the previous run's shadow. */
+void check_begin_run(void) { check_incr_reset(); }
 
 /* Before a run ends with "deadlock" or "ok": no G may still be runnable
  * or running when checkdead declares a deadlock (golang/go#40368). */
@@ -474,6 +560,8 @@ void check_at_end(void) {
                      rt_gstatus_name(s));
         }
     }
-    if (simw.check)
-        check_run_all();
+    if (simw.check) {
+        simw.checks++;
+        check_full();
+    }
 }

@@ -119,6 +119,8 @@ static void switch_to(sim_thread *next) {
         sim_recompute_next();
         return;
     }
+    if (simw.check)
+        check_note_switch(cur->m, next->m);   /* what they change is checked at the next event */
     if (simw.strategy != STRAT_RANDOM) {
         /* pct/rr ignore time order: time flows as the maximum over
          * threads, so a thread picked "early" catches up first. */
@@ -304,12 +306,6 @@ void sim_recompute_next(void) {
     simw.next_vt = nv;
 }
 
-/* Run the pending invariant checks on the service stack. */
-static void run_checks(void *unused) {
-    (void)unused;
-    check_run_all();
-}
-
 void sim_note_progress(void) {
     simw.progress_vt = simw.cur->vt;
     simw.progress_sched = sched.nschedule;
@@ -381,7 +377,7 @@ static void housekeeping(void) {
         end_over_budget("event");
     if (simw.check_pending) {
         simw.check_pending = false;
-        sim_on_service(run_checks, NULL);
+        check_run_all();   /* the filter here; full walks on the service stack */
     }
 }
 
@@ -396,7 +392,15 @@ static void pct_step(sim_thread *cur) {
 
 void sim_yield_slow(void) {
     sim_thread *cur = simw.cur;
+    bool for_check = simw.check_pending;
     housekeeping();
+    if (for_check) {
+        /* Only the check forced this slow path: if no other thread is
+         * due, continue as the unchecked fast path would have. */
+        sim_recompute_next();
+        if (cur->vt < simw.next_vt)
+            return;
+    }
     sim_thread *next;
     if (simw.strategy == STRAT_RANDOM) {
         next = pick_time(cur);
@@ -425,7 +429,7 @@ void sim_block(void) {
     sim_thread *cur = simw.cur;
     if (simw.check_pending) {
         simw.check_pending = false;
-        sim_on_service(run_checks, NULL);
+        check_run_all();
     } else if (!simw.check) {
         check_cheap();   /* the always-on subset, at each M block */
     }

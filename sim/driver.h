@@ -101,6 +101,10 @@ typedef struct sim_world {
     bool strict_work;          /* work conservation over every queued G */
     bool outcome_pending_deadlock;   /* checkdead fired; verify before reporting */
     uint64_t checks;
+    uint64_t full_checks;
+    uint8_t check_mode;        /* CHECK_* (sim.h) */
+    bool check_unsuspected;    /* CHECK_COMPARE: the filter saw nothing at this point */
+    uint64_t check_misses, check_first_miss;
     uint64_t bounded_wait;
     int64_t progress_vt;       /* when a scenario op last completed (sim_note_progress) */
     uint64_t progress_sched;   /* sched.nschedule at that moment */
@@ -152,6 +156,10 @@ void sim_note_progress(void);
 void check_run_all(void);
 void check_cheap(void);
 void check_at_end(void);
+void check_begin_run(void);
+/* Incremental checking's marks: an event's objects, a thread that ran. */
+void check_note_event(const tr_event *e);
+void check_note_switch(m *from, m *to);
 bool check_quiescent(void);
 
 #endif

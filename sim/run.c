@@ -75,6 +75,7 @@ static void *user_hook_ctx;
 static void event_hook(void *ctx, uint64_t seq, const tr_event *e) {
     (void)ctx;
     if (simw.check && !simw.ending) {
+        check_note_event(e);
         simw.check_pending = true;
         simw.next_vt = INT64_MIN;
         oracle_on_event(seq, e);
@@ -124,6 +125,8 @@ static bool setup_world(const scenario *sc, const sim_config *cfg) {
     simw.max_schedules = cfg->max_schedules ? cfg->max_schedules : UINT64_MAX;
     simw.max_events = cfg->max_events;
     simw.check = cfg->check;
+    simw.check_mode = cfg->check_mode;
+    check_begin_run();
     simw.strict_work = cfg->strict_work;
     simw.bounded_wait = cfg->bounded_wait;
     simw.invariant = -1;
@@ -201,6 +204,9 @@ static void collect(sim_result *res) {
     res->choices = simw.choice.draws;
     res->schedules = sched.nschedule;
     res->checks = simw.checks;
+    res->full_checks = simw.full_checks;
+    res->check_misses = simw.check_misses;
+    res->check_first_miss = simw.check_first_miss;
     res->gs = allglen;
     res->ms = simw.nthreads;
     res->replay_diverged = simw.choice.diverged;

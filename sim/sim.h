@@ -70,6 +70,7 @@ typedef struct sim_config {
     void *choice_ctx;
     bool trace_on;            /* record events and the digest (off only for benchmarks) */
     bool check;               /* check every invariant after every event */
+    uint8_t check_mode;       /* CHECK_INCREMENTAL (default), CHECK_FULL, CHECK_COMPARE */
     bool strict_work;         /* strict work conservation (reports Go 1.19's own gaps) */
     uint32_t stall_den;       /* 0: no OS stalls; else 1/stall_den per switch point */
     uint32_t preempt_den;     /* 0: no injected preemption; else 1/preempt_den per point */
@@ -88,6 +89,13 @@ typedef struct sim_config {
 } sim_config;
 
 void sim_config_default(sim_config *cfg);
+
+/* How checking runs (sim/check.c, docs/invariants.md).  Incremental: an
+ * O(changed) filter after every event, the full walks only where it
+ * suspects something, at rest points and at the end; the same verdicts as
+ * full.  Full: every full walk after every event.  Compare: both at every
+ * check point, counting failures the filter did not suspect (tests). */
+enum { CHECK_INCREMENTAL = 0, CHECK_FULL = 1, CHECK_COMPARE = 2 };
 
 /* The largest virtual time budget: 76 hours.  Event times are 48-bit
  * (traces/trace.h: below 2^48 ns, 78.2 hours).  The budget is checked at
@@ -115,6 +123,9 @@ typedef struct sim_result {
     uint64_t choices;
     uint64_t schedules;
     uint64_t checks;              /* invariant checks run */
+    uint64_t full_checks;         /* of which full walks */
+    uint64_t check_misses;        /* CHECK_COMPARE: full failures the filter missed */
+    uint64_t check_first_miss;    /* event number of the first */
     uint32_t gs;                  /* goroutines allocated */
     uint32_t ms;                  /* threads created */
     bool replay_diverged;

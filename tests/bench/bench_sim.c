@@ -55,7 +55,7 @@ static void bench(const char *name, const char *text) {
         return;
     }
     double off = 1e9, on = 1e9, chk = 1e9;
-    uint64_t events = 0;
+    uint64_t events = 0, checks = 0, full = 0;
     for (int r = 0; r < 3; r++) {
         sim_result a, b, c;
         double t_on = timed_run(&sc, true, false, &a);
@@ -67,13 +67,16 @@ static void bench(const char *name, const char *text) {
         on = t_on < on ? t_on : on;
         off = t_off < off ? t_off : off;
         chk = t_chk < chk ? t_chk : chk;
+        checks = c.checks;
+        full = c.full_checks;
         sim_result_free(&a);
         sim_result_free(&b);
         sim_result_free(&c);
     }
     printf("%-10s %10llu decisions  off %6.2f M/s  on %6.2f M/s  (on/off time %.2fx)  checked %6.2f M/s "
-           "(checked/on time %.2fx)\n", name, (unsigned long long)events, (double)events / off / 1e6,
-           (double)events / on / 1e6, on / off, (double)events / chk / 1e6, chk / on);
+           "(checked/on time %.2fx; %llu checks, %llu full)\n", name, (unsigned long long)events, (double)events / off / 1e6,
+           (double)events / on / 1e6, on / off, (double)events / chk / 1e6, chk / on,
+           (unsigned long long)checks, (unsigned long long)full);
 }
 
 int main(void) {
