@@ -528,6 +528,9 @@ void check_run_all(void) {
     inv_view v = {.seq = tr_seq(&simw.tr), .world_stopped = sched.gcwaiting != 0};
     inv_changes ch;
     bool suspect = check_incr_step(&v, &ch);
+    char why[200];
+    if (!suspect && sched.gcwaiting == 0 && !oracle_p_ownership(why, sizeof why))
+        suspect = true;   /* oracle_check's condition, O(P + M) */
     bool unstepped = false;
     if (nuser > 0 && !user_steps(&v, &ch, &unstepped))
         suspect = true;
