@@ -5,6 +5,9 @@
  *
  *   conf_edit IN OUT key=value...   set each key (added when absent);
  *                                   "key=" with no value drops the key
+ *   conf_edit --exit-time-zero IN OUT [key=value...]
+ *                                   also move the last event (the exit) to
+ *                                   time 0, behind its M's earlier events
  *
  * The fault suite (tests/faults/faults.sh) and the trace_reader fuzz seed
  * corpus use it to check that every out-of-range value is refused.
@@ -49,6 +52,11 @@ static void set_line(char *conf, const char *kv) {
 }
 
 int main(int argc, char **argv) {
+    bool time_zero = argc > 1 && strcmp(argv[1], "--exit-time-zero") == 0;
+    if (time_zero) {
+        argv++;
+        argc--;
+    }
     if (argc < 3) {
         fprintf(stderr, "usage: conf_edit IN OUT key=value...\n");
         return 64;
@@ -74,8 +82,13 @@ int main(int argc, char **argv) {
             secs[i] = (tr_section){TR_SEC_CONFIG, conf, strlen(conf)};
     tr_event *ev;
     size_t n;
-    if (tr_reader_load(r, &ev, &n, TR_FILE_EVENTS_MAX, &err) != TR_OK ||
-        tr_write_file(argv[2], secs, in->nsections, ev, n, NULL, &err) != TR_OK) {
+    if (tr_reader_load(r, &ev, &n, TR_FILE_EVENTS_MAX, &err) != TR_OK) {
+        fprintf(stderr, "conf_edit: %s\n", err.msg);
+        return 1;
+    }
+    if (time_zero && n > 0)
+        ev[n - 1].time = 0;
+    if (tr_write_file(argv[2], secs, in->nsections, ev, n, NULL, &err) != TR_OK) {
         fprintf(stderr, "conf_edit: %s\n", err.msg);
         return 1;
     }

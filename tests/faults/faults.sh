@@ -13,6 +13,7 @@
 set -u
 G=$1 CE=$2
 shift 2
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
 W=$(mktemp -d "${TMPDIR:-/tmp}/gmpfaults-XXXXXX")
 trap 'rm -rf "$W"' EXIT
 seed=${FAULTS_SEED:-$(( $(date +%s) % 32768 ))}
@@ -218,6 +219,78 @@ case_conf() {
   done
 }
 
+# every key of sim/conf.def just outside its range: the conf-bad-* seeds of
+# the trace_reader fuzz corpus (fuzz/trace_reader/make_conf_seeds.sh)
+case_conf_all() {
+  local f n=0 bad="" out rc key
+  for f in "$SRC"/fuzz/trace_reader/corpus/conf-bad-*.gmpt; do
+    key=${f##*/conf-bad-}; key=${key%.gmpt}
+    [ "$key" = unknown-key ] && key=bogus
+    out=$("$G" replay "$f" 2>&1); rc=$?
+    n=$((n + 1))
+    { [ $rc = 8 ] && printf '%s' "$out" | grep -q "$key"; } || bad="$bad $key(exit $rc)"
+  done
+  local ok=0; [ -z "$bad" ] && [ $n -ge 28 ] && ok=1
+  row "CONF: each of $n keys just outside its range" "exit 8 naming the key, each" "${bad:-all $n exit 8 naming their key}" $ok
+}
+
+case_time_back() {
+  "$G" run builtin:pingpong --trace "$W/c.gmt" >/dev/null
+  "$CE" --exit-time-zero "$W/c.gmt" "$W/b.gmt"
+  local out rc ok=0
+  out=$("$G" replay "$W/b.gmt" 2>&1); rc=$?
+  [ $rc = 8 ] && printf '%s' "$out" | grep -q "time goes back" && ok=1
+  row "the exit event moved to t=0 (checksums redone)" "exit 8: an M's time goes back" "exit $rc: ${out##*: event}" $ok
+}
+
+# ---- memory ----
+
+# ASan reserves terabytes of shadow address space: ulimit -v cannot apply.
+asan_build() { grep -q __asan_init "$G"; }
+
+# bounded CMD...: run under ulimit -v 120 MB (not under ASan) and GNU
+# time; $peak gets the peak RSS in MB.
+bounded() {
+  local rc
+  if asan_build; then
+    /usr/bin/time -f %M -o "$W/rss" "$@"; rc=$?
+  else
+    (ulimit -v 120000; exec /usr/bin/time -f %M -o "$W/rss" "$@"); rc=$?
+  fi
+  peak=$(( $(tail -1 "$W/rss") / 1024 ))
+  return $rc
+}
+
+case_memory() {
+  long_gmp 20000 "$W/m.gmp"   # about 3M events: 190 MB as an array of events, 6 MB on disk
+  "$G" run "$W/m.gmp" $LONG_FLAGS --trace "$W/m.gmt" >/dev/null
+  local out rc ok=0 n lim="under ulimit -v 120 MB"
+  peak=0
+  asan_build && lim="(ASan: no ulimit -v)"
+  n=$("$G" dump "$W/m.gmt" | head -1 | sed 's/.*format [0-9]*, \([0-9]*\) events.*/\1/')
+  bounded "$G" replay "$W/m.gmt" > "$W/out" 2>&1; rc=$?; out=$(cat "$W/out")
+  [ $rc = 0 ] && printf '%s' "$out" | grep -q '^identical' && [ "$peak" -lt 64 ] && ok=1
+  row "replay of a $n-event trace $lim" "exit 0, identical, peak RSS < 64 MB" \
+      "exit $rc, peak RSS $peak MB: $(printf '%s' "$out" | tail -1)" $ok
+  bounded "$G" run "$W/m.gmp" $LONG_FLAGS --check-determinism > "$W/out" 2>&1; rc=$?; out=$(cat "$W/out"); ok=0
+  [ $rc = 0 ] && printf '%s' "$out" | grep -q '^deterministic' && [ "$peak" -lt 64 ] && ok=1
+  row "run --check-determinism of the same $lim" "exit 0, deterministic, peak RSS < 64 MB" \
+      "exit $rc, peak RSS $peak MB: $out" $ok
+  if asan_build; then
+    row "replay and --check-determinism out of memory" "exit 11" "not run: ulimit -v cannot apply under ASan" 1
+    return
+  fi
+  # 2000 goroutines blocked at once: 2000 stacks do not fit under 100 MB
+  printf 'chan c 0\nbody w {\n  recv c\n}\nmain {\n  go w x2000\n  loop 2000 { send c }\n}\n' > "$W/g.gmp"
+  "$G" run "$W/g.gmp" --trace "$W/g.gmt" >/dev/null
+  out=$(ulimit -v 100000; "$G" replay "$W/g.gmt" 2>&1); rc=$?; ok=0
+  [ $rc = 11 ] && printf '%s' "$out" | grep -q 'out of memory' && ! printf '%s' "$out" | grep -q diverged && ok=1
+  row "replay needing 2000 goroutine stacks under ulimit -v 100 MB" "exit 11, out of memory, not 'diverged'" "exit $rc: ${out##*: out}" $ok
+  out=$(ulimit -v 100000; "$G" run "$W/g.gmp" --check-determinism 2>&1); rc=$?; ok=0
+  [ $rc = 11 ] && printf '%s' "$out" | grep -q 'out of memory' && ! printf '%s' "$out" | grep -qi 'not deterministic' && ok=1
+  row "run --check-determinism of the same under ulimit -v 100 MB" "exit 11, out of memory, not 'NOT deterministic'" "exit $rc: ${out##*: out}" $ok
+}
+
 # ---- time limit ----
 
 case_time_limit() {
@@ -234,7 +307,7 @@ case_time_limit() {
   row "--vt-limit 76.5h" "exit 64 (past the maximum)" "exit $rc: ${out#gmpsim: }" $ok
 }
 
-all="out_device out_symlink out_fifo out_directory out_input out_full_disk out_stdout_pipe kill9_run sigterm_run kill9_campaign sigterm_campaign kill_replay conf time_limit"
+all="out_device out_symlink out_fifo out_directory out_input out_full_disk out_stdout_pipe kill9_run sigterm_run kill9_campaign sigterm_campaign kill_replay conf conf_all time_back memory time_limit"
 echo "fault suite (FAULTS_SEED=$seed)"
 echo "| fault | expected | observed | verdict |"
 echo "|---|---|---|---|"
