@@ -15,10 +15,12 @@
 #include "fuzz/campaign/campaign.h"
 #include "replay/replay.h"
 #include "runtime/runtime.h"
+#include "sim/invariant.h"
 #include "sim/plugin.h"
 #include "sim/sim.h"
 #include "traces/tfile.h"
 #include "traces/tools.h"
+#include "traces/values.h"
 
 /* ---- flags of every command ---- */
 
@@ -212,7 +214,14 @@ static int cmd_help(int argc, char **argv) {
     return EXIT_OK;
 }
 
+/* Invariant ids in traces named as sim/ registered them (NULL: unknown). */
+static const char *invariant_name(uint32_t id) {
+    const char *s = gmp_invariant_name(id > INT32_MAX ? -1 : (int)id);
+    return strcmp(s, "?") == 0 ? NULL : s;
+}
+
 int cmd_main(int argc, char **argv) {
+    tr_invariant_namer = invariant_name;
     cf_set_common(&global_command);
     global_opts g = {0};
     int rc = cf_take(&global_command, &argc, argv, &g, stderr);

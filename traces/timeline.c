@@ -79,14 +79,23 @@ static uint32_t gmap_take(gmap *mp, uint32_t g) {
 
 /* ---- lanes ---- */
 
-/* 1 + the largest P and M ids, so the id tables fit the trace. */
+/* Grow *ids to hold id (TR_NONE is no id). */
+static void cover(size_t *ids, uint32_t id) {
+    if (id < TR_NONE && id >= *ids)
+        *ids = (size_t)id + 1;
+}
+
+/* 1 + the largest P and M ids: those of the events, the Ps a procresize
+ * made, the Ms a newm or startm named, so idle ones get lanes too. */
 static void count_ids(tl_model *m) {
     for (size_t i = 0; i < m->n; i++) {
         const tr_event *e = &m->ev[i];
-        if (e->p != TR_NONE && e->p >= m->p_ids)
-            m->p_ids = (size_t)e->p + 1;
-        if (e->m != TR_NONE && e->m >= m->m_ids)
-            m->m_ids = (size_t)e->m + 1;
+        cover(&m->p_ids, e->p);
+        cover(&m->m_ids, e->m);
+        if (e->kind == EV_PROCRESIZE && e->a[1] > 0)
+            cover(&m->p_ids, e->a[1] - 1);
+        if (e->kind == EV_NEWM || e->kind == EV_STARTM)
+            cover(&m->m_ids, e->a[0]);
     }
 }
 
@@ -98,54 +107,31 @@ static int32_t *id_table(size_t n) {
     return t;
 }
 
-static int cmp_u16(const void *a, const void *b) {
-    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
-}
-
-/* Lanes for the ids marked in `of` (listed in ids[0..n)), in id order. */
-static void add_lanes(tl_model *m, tl_lane_kind kind, int32_t *of, uint16_t *ids, size_t n) {
-    qsort(ids, n, sizeof *ids, cmp_u16);
-    for (size_t i = 0; i < n; i++) {
-        of[ids[i]] = (int32_t)m->nlanes;
-        m->lanes[m->nlanes++] = (tl_lane){kind, ids[i]};
-    }
-}
-
-/* Mark id in `of`; list it in ids the first time. */
-static void note_id(int32_t *of, uint16_t id, uint16_t *ids, size_t *n) {
-    if (id != TR_NONE && of[id] < 0) {
-        of[id] = 0;
-        ids[(*n)++] = id;
-    }
-}
-
+/* Every P, then every M, by id (idle ones included), then the driver
+ * lane when some event has neither. */
 static bool find_lanes(tl_model *m) {
     m->lane_of_p = id_table(m->p_ids);
     m->lane_of_m = id_table(m->m_ids);
-    /* At most one lane per P id, per M id, and the driver lane. */
     m->lanes = malloc((m->p_ids + m->m_ids + 1) * sizeof *m->lanes);
-    uint16_t *ps = malloc((m->n ? m->n : 1) * sizeof *ps), *ms = malloc((m->n ? m->n : 1) * sizeof *ms);
-    bool ok = m->lane_of_p && m->lane_of_m && m->lanes && ps && ms;
-    size_t np = 0, nm = 0;
+    if (!m->lane_of_p || !m->lane_of_m || !m->lanes)
+        return false;
+    for (size_t id = 0; id < m->p_ids; id++) {
+        m->lane_of_p[id] = (int32_t)m->nlanes;
+        m->lanes[m->nlanes++] = (tl_lane){TL_LANE_P, (uint16_t)id};
+    }
+    for (size_t id = 0; id < m->m_ids; id++) {
+        m->lane_of_m[id] = (int32_t)m->nlanes;
+        m->lanes[m->nlanes++] = (tl_lane){TL_LANE_M, (uint16_t)id};
+    }
     bool driver = false;
-    for (size_t i = 0; ok && i < m->n; i++) {
-        const tr_event *e = &m->ev[i];
-        note_id(m->lane_of_p, e->p, ps, &np);
-        note_id(m->lane_of_m, e->m, ms, &nm);
-        driver |= e->p == TR_NONE && e->m == TR_NONE && e->kind != EV_EXECUTE;
+    for (size_t i = 0; i < m->n && !driver; i++)
+        driver = m->ev[i].p == TR_NONE && m->ev[i].m == TR_NONE && m->ev[i].kind != EV_EXECUTE;
+    m->driver_lane = -1;
+    if (driver) {
+        m->driver_lane = (int32_t)m->nlanes;
+        m->lanes[m->nlanes++] = (tl_lane){TL_LANE_DRIVER, 0};
     }
-    if (ok) {
-        add_lanes(m, TL_LANE_P, m->lane_of_p, ps, np);
-        add_lanes(m, TL_LANE_M, m->lane_of_m, ms, nm);
-        m->driver_lane = -1;
-        if (driver) {
-            m->driver_lane = (int32_t)m->nlanes;
-            m->lanes[m->nlanes++] = (tl_lane){TL_LANE_DRIVER, 0};
-        }
-    }
-    free(ps);
-    free(ms);
-    return ok;
+    return true;
 }
 
 /* ---- spans ---- */
@@ -244,6 +230,9 @@ static bool walk_events(builder *b) {
             continue;
         }
         m->ninstants++;
+        bool failed = e->kind == EV_INVARIANT || (e->kind == EV_EXIT && e->a[0] != 0);
+        if (failed && (m->failure < 0 || (e->kind == EV_INVARIANT && m->ev[m->failure].kind != EV_INVARIANT)))
+            m->failure = (int64_t)i;
         if (takes_g_off(e->kind))
             on_off(b, e, seq);
         else if (e->kind == EV_GOREADY && !on_goready(b, e, seq))
@@ -258,6 +247,7 @@ bool tl_build(tl_model *m, const tr_event *ev, size_t n, uint64_t seq0) {
     m->ev = ev;
     m->n = n;
     m->seq0 = seq0;
+    m->failure = -1;
     builder b = {.m = m};
     m->spans = malloc((n ? n : 1) * sizeof *m->spans);
     m->flows = malloc((n ? n : 1) * sizeof *m->flows);
@@ -286,6 +276,7 @@ void tl_free(tl_model *m) {
     free(m->spans);
     free(m->flows);
     memset(m, 0, sizeof *m);
+    m->failure = -1;
 }
 
 /* ---- queries ---- */

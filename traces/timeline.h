@@ -1,8 +1,11 @@
 /*
  * traces/timeline.h: the picture of a trace that the exporters draw.
  *
- * Lanes: one per P and one per M that appears in the events, plus one
+ * Lanes: one per P and one per M, idle ones included (every id up to the
+ * largest an event, a procresize or a newm/startm names), plus one
  * "driver" lane for events with neither (choices drawn outside any M).
+ * The failure: the first INVARIANT event, else an EXIT whose outcome is
+ * not ok; both exports mark it.
  * Spans: a G running on a P and M, from its EXECUTE to the next event that
  * takes it off (GOSCHED, GOPARK, PREEMPT, GOEXIT, ENTERSYSCALL, GOYIELD
  * naming it, or the next EXECUTE on that P or M), or to the last event.
@@ -59,6 +62,7 @@ typedef struct tl_model {
     tl_flow *flows;       /* by GOREADY order */
     size_t nflows;
     size_t ninstants;
+    int64_t failure;      /* index in ev of the failure event, or -1 */
 } tl_model;
 
 /* Build the model of ev[0..n) (ev[0] has sequence number seq0).  Returns

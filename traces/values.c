@@ -18,7 +18,11 @@ static const value_name value_names[] = {
 
 enum { VALUE_NAMES = sizeof value_names / sizeof value_names[0] };
 
+const char *(*tr_invariant_namer)(uint32_t id);
+
 const char *tr_value_name(unsigned kind, unsigned arg, uint32_t value) {
+    if (kind == EV_INVARIANT && arg == 0 && tr_invariant_namer != NULL)
+        return tr_invariant_namer(value);
     for (size_t i = 0; i < VALUE_NAMES; i++) {
         const value_name *v = &value_names[i];
         if (v->kind == kind && v->arg == arg && v->value == value)

@@ -11,6 +11,10 @@
 #include "json.h"
 #include "trace.h"
 
+/* Invariant ids are named by the layer that registers them (sim/); the
+ * command line sets this so dump and export name them (NULL: numbers). */
+extern const char *(*tr_invariant_namer)(uint32_t id);
+
 /* "chan receive" for (EV_GOPARK, 1, 1); NULL when the value has no name. */
 const char *tr_value_name(unsigned kind, unsigned arg, uint32_t value);
 
