@@ -511,6 +511,8 @@ static bool user_steps(const inv_view *fast, const inv_changes *ch, bool *unstep
     return ok;
 }
 
+static bool owners_pending;   /* P ownership to judge again (host thread, one run) */
+
 /* A rest point: no P is running and no M is between steps. */
 static bool at_rest(void) { return sched.npidle == (uint32_t)gomaxprocs && check_quiescent(); }
 
@@ -526,11 +528,17 @@ void check_run_all(void) {
         return;
     }
     inv_view v = {.seq = tr_seq(&simw.tr), .world_stopped = sched.gcwaiting != 0};
-    inv_changes ch;
-    bool suspect = check_incr_step(&v, &ch);
+    inv_changes ch = {0};
+    bool suspect = check_incr_step(&v, nuser > 0 ? &ch : NULL);
     char why[200];
-    if (!suspect && sched.gcwaiting == 0 && !oracle_p_ownership(why, sizeof why))
-        suspect = true;   /* oracle_check's condition, O(P + M) */
+    /* oracle_check's condition, O(P + M), once what it reads has moved
+     * (it is not judged while the world is stopped) */
+    owners_pending |= check_incr_owners_changed();
+    if (owners_pending && sched.gcwaiting == 0) {
+        owners_pending = false;
+        if (!suspect && !oracle_p_ownership(why, sizeof why))
+            suspect = true;
+    }
     bool unstepped = false;
     if (nuser > 0 && !user_steps(&v, &ch, &unstepped))
         suspect = true;
@@ -547,7 +555,10 @@ void check_run_all(void) {
 }
 
 /* A new run: forget the previous run's shadow. */
-void check_begin_run(void) { check_incr_reset(); }
+void check_begin_run(void) {
+    check_incr_reset();
+    owners_pending = true;
+}
 
 /* Before a run ends with "deadlock" or "ok": no G may still be runnable
  * or running when checkdead declares a deadlock (golang/go#40368). */

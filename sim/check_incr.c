@@ -48,6 +48,7 @@ typedef struct pshadow {
     g *gfhead;                 /* gFree.list.head and .n */
     int32_t gfn;
     uint32_t status;
+    uint32_t status_seen;      /* status when owners were last compared */
     m *m;                      /* its M at the last check */
     g *ring[RUNQ_LEN];         /* ring[i % RUNQ_LEN] for i in [head, tail) */
     gvec gfree;
@@ -58,6 +59,8 @@ typedef struct mshadow {
     g *curg;
     gvec xfer;
     bool spinning;
+    p *p, *nextp, *oldp;       /* what the P-ownership oracle reads */
+    g *lockedg;
 } mshadow;
 
 static struct {
@@ -109,6 +112,7 @@ static struct {
     /* bounded wait: no runnable G can exceed the bound before this */
     uint64_t bw_deadline;
     bool suspect;
+    bool owners_changed;       /* an M's p/nextp/oldp/lockedg or a P's status/m moved */
 } inc;
 
 /* ---- growing buffers ---- */
@@ -410,6 +414,8 @@ static bool entering_syscall(const p *pp) {
     return false;
 }
 
+static bool changed_status(const p *pp, const pshadow *s) { return s->status_seen != pp->status; }
+
 static void step_p(int32_t i, bool *status_changed) {
     p *pp = allp[i];
     pshadow *s = &inc.ps[i];
@@ -438,6 +444,10 @@ static void step_p(int32_t i, bool *status_changed) {
         s->status = pp->status;
         *status_changed = changed = true;
     }
+    if (pp->m != s->m || changed_status(pp, s)) {
+        inc.owners_changed = true;
+        s->status_seen = pp->status;
+    }
     if (pp->m != s->m) {
         if (s->m != NULL && s->m->p == pp)
             inc.suspect = true;   /* its old M still holds it */
@@ -458,7 +468,7 @@ static void sync_p(int32_t i) {
     s->runnext = NULL;
     s->gfhead = NULL;
     s->gfn = -1;
-    s->status = pp->status;
+    s->status = s->status_seen = pp->status;
     s->gfree.n = 0;   /* empty shadow: the diff adds everything the P holds */
     s->m = NULL;
     bool unused;
@@ -497,6 +507,13 @@ static void step_m(m *mp) {
     }
     if (mp->p != NULL && mp->p->m != mp)
         inc.suspect = true;
+    if (mp->p != s->p || mp->nextp != s->nextp || mp->oldp != s->oldp || mp->lockedg != s->lockedg) {
+        inc.owners_changed = true;
+        note_p(s->p);
+        note_p(s->nextp);
+        note_p(s->oldp);
+        s->p = mp->p, s->nextp = mp->nextp, s->oldp = mp->oldp, s->lockedg = mp->lockedg;
+    }
     if (mp->spinning != s->spinning) {
         inc.spinning += mp->spinning ? 1u : (uint32_t)-1;
         s->spinning = mp->spinning;
@@ -743,10 +760,13 @@ static void mark_all(void) {
     inc.all_dirty = false;
 }
 
+bool check_incr_owners_changed(void) { return inc.owners_changed || !inc.valid; }
+
 bool check_incr_step(const inv_view *v, inv_changes *ch) {
     if (!inc.valid || !reserve_all())
         return true;
     inc.suspect = false;
+    inc.owners_changed = false;
     bool pstatus_changed = false;
     for (uint32_t i = inc.nps; i < (uint32_t)allplen; i++)
         sync_p((int32_t)i);   /* a P procresize just made */
@@ -778,13 +798,15 @@ bool check_incr_step(const inv_view *v, inv_changes *ch) {
         bounded_wait_rescan();
     step_m_state(v, inc.spinning);
     step_work_conservation(v);
-    for (uint32_t k = 0; k < inc.ndirty; k++)
-        inc.dgs[k] = allgs[inc.dlist[k]];
-    for (uint32_t k = 0; k < inc.nchp; k++)
-        inc.chgp[k] = inc.chp[k];
-    for (uint32_t k = 0; k < inc.nchm; k++)
-        inc.chgm[k] = inc.chm[k];
-    *ch = (inv_changes){inc.dgs, inc.ndirty, inc.chgp, inc.nchp, inc.chgm, inc.nchm};
+    if (ch != NULL) {   /* for step functions */
+        for (uint32_t k = 0; k < inc.ndirty; k++)
+            inc.dgs[k] = allgs[inc.dlist[k]];
+        for (uint32_t k = 0; k < inc.nchp; k++)
+            inc.chgp[k] = inc.chp[k];
+        for (uint32_t k = 0; k < inc.nchm; k++)
+            inc.chgm[k] = inc.chm[k];
+        *ch = (inv_changes){inc.dgs, inc.ndirty, inc.chgp, inc.nchp, inc.chgm, inc.nchm};
+    }
     clear_dirty(false);
     return inc.suspect;
 }
@@ -796,6 +818,8 @@ static void free_shadow_lists(void) {
         inc.ms[i].xfer.n = 0;
         inc.ms[i].curg = NULL;
         inc.ms[i].spinning = false;
+        inc.ms[i].p = inc.ms[i].nextp = inc.ms[i].oldp = NULL;
+        inc.ms[i].lockedg = NULL;
     }
     inc.rq.n = inc.gfs.n = inc.gfnl.n = 0;
     inc.rq.id = 1;

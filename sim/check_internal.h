@@ -33,12 +33,15 @@ uint32_t check_pending_wakeups(void);
 
 /* ---- the incremental filter (check_incr.c) ----
  * check_incr_step compares the state with the shadow kept since the
- * previous check, updates the shadow, fills ch with what changed and says
+ * previous check, updates the shadow, fills ch (if not NULL) with what changed and says
  * whether anything may be broken (then the full checks must run).
  * check_incr_sync rebuilds the shadow from the state (after a full check);
  * check_incr_reset forgets it (a new run). */
 bool check_incr_step(const inv_view *v, inv_changes *ch);
 void check_incr_sync(void);
+/* Did the last step see an M's p/nextp/oldp/lockedg or a P's status/m
+ * change (what the P-ownership oracle reads)? */
+bool check_incr_owners_changed(void);
 void check_incr_reset(void);
 
 #endif
