@@ -19,6 +19,8 @@
 #include "sim/plugin.h"
 #include "sim/sim.h"
 #include "traces/tfile.h"
+#include "gmpsim/plugin.h"
+#include "traces/json.h"
 #include "traces/tools.h"
 #include "traces/values.h"
 
@@ -68,46 +70,115 @@ static int load_plugin(const char *path) {
     return EXIT_OK;
 }
 
-/* ---- commands without flags of their own ---- */
+/* ---- listings: builtins, mutants, version (text, or --json) ---- */
+
+typedef struct list_opts {
+    bool json;
+} list_opts;
+
+static const cf_flag list_flags[] = {
+    {.name = "json", .type = CF_BOOL, .help = "print one JSON object instead of text (docs/json.md)",
+     CF_AT(list_opts, json)},
+};
 
 static const cf_command builtins_command = {
-    .name = "builtins", .args = "", .summary = "List the built-in scenarios (run them as builtin:NAME)"};
+    .name = "builtins", .args = "", .summary = "List the built-in scenarios (run them as builtin:NAME)",
+    .flags = list_flags, .nflags = CF_NFLAGS(list_flags)};
 static const cf_command mutants_command = {
-    .name = "mutants", .args = "", .summary = "List the seeded scheduler bugs (--mutant NAME)"};
+    .name = "mutants", .args = "", .summary = "List the seeded scheduler bugs (--mutant NAME)",
+    .flags = list_flags, .nflags = CF_NFLAGS(list_flags)};
+static const cf_command version_command = {
+    .name = "version", .args = "", .summary = "Print the version, the git revision and the trace format version",
+    .flags = list_flags, .nflags = CF_NFLAGS(list_flags)};
+
+/* Parse a listing's flags; CF_OK to go on.  With --json, *w is open on
+ * an object whose schema member is written. */
+static int list_begin(const cf_command *c, int argc, char **argv, js_writer *w, list_opts *o) {
+    cf_parsed p;
+    int rc = argc > 0 ? cf_parse(c, argc - 1, argv + 1, o, &p, stdout, stderr) : CF_OK;
+    if (rc == CF_OK && o->json) {
+        js_init(w, stdout, false);
+        js_object(w);
+        js_schema(w, c->name, 1);
+    }
+    return rc;
+}
+
+static int list_end(const list_opts *o, js_writer *w) {
+    if (o->json) {
+        js_object_end(w);
+        js_finish(w);
+    }
+    return EXIT_OK;
+}
 
 static int cmd_builtins(int argc, char **argv) {
-    cf_parsed p;
-    int rc = cf_parse(&builtins_command, argc - 1, argv + 1, NULL, &p, stdout, stderr);
+    list_opts o = {0};
+    js_writer w;
+    int rc = list_begin(&builtins_command, argc, argv, &w, &o);
     if (rc != CF_OK)
         return cf_exit_code(rc);
-    for (size_t i = 0; i < sc_nbuiltins; i++)
-        printf("%s\n", sc_builtins[i].name);
-    return EXIT_OK;
+    if (o.json) {
+        js_key(&w, "builtins");
+        js_array(&w);
+    }
+    for (size_t i = 0; i < sc_nbuiltins; i++) {
+        if (!o.json) {
+            printf("%s\n", sc_builtins[i].name);
+            continue;
+        }
+        js_object(&w);
+        js_kstr(&w, "name", sc_builtins[i].name);
+        js_kstr(&w, "expect", sc_builtins[i].expect != NULL ? sc_builtins[i].expect : "ok");
+        js_object_end(&w);
+    }
+    if (o.json)
+        js_array_end(&w);
+    return list_end(&o, &w);
 }
 
 static int cmd_mutants(int argc, char **argv) {
-    cf_parsed p;
-    int rc = cf_parse(&mutants_command, argc - 1, argv + 1, NULL, &p, stdout, stderr);
+    list_opts o = {0};
+    js_writer w;
+    int rc = list_begin(&mutants_command, argc, argv, &w, &o);
     if (rc != CF_OK)
         return cf_exit_code(rc);
-    for (int i = 1; i < MUT__COUNT; i++)
-        if (strncmp(rt_mutant_name(i), "test-", 5) != 0)   /* test-only mutants stay hidden */
+    if (o.json) {
+        js_key(&w, "mutants");
+        js_array(&w);
+    }
+    for (int i = 1; i < MUT__COUNT; i++) {
+        if (strncmp(rt_mutant_name(i), "test-", 5) == 0)   /* test-only mutants stay hidden */
+            continue;
+        if (!o.json) {
             printf("%-28s %s\n", rt_mutant_name(i), rt_mutant_desc(i));
-    return EXIT_OK;
+            continue;
+        }
+        js_object(&w);
+        js_kstr(&w, "name", rt_mutant_name(i));
+        js_kstr(&w, "description", rt_mutant_desc(i));
+        js_object_end(&w);
+    }
+    if (o.json)
+        js_array_end(&w);
+    return list_end(&o, &w);
 }
 
-/* ---- version ---- */
-
-static const cf_command version_command = {
-    .name = "version", .args = "", .summary = "Print the version, the git revision and the trace format version"};
-
 static int cmd_version(int argc, char **argv) {
-    cf_parsed p;
-    int rc = argc > 0 ? cf_parse(&version_command, argc - 1, argv + 1, NULL, &p, stdout, stderr) : CF_OK;
+    list_opts o = {0};
+    js_writer w;
+    int rc = list_begin(&version_command, argc, argv, &w, &o);
     if (rc != CF_OK)
         return cf_exit_code(rc);
-    printf("gmpsim %s (git %s), trace format %d\n", GMPSIM_VERSION, GMPSIM_GIT_REVISION, TR_FORMAT_VERSION);
-    return EXIT_OK;
+    if (!o.json) {
+        printf("gmpsim %s (git %s), trace format %d\n", GMPSIM_VERSION, GMPSIM_GIT_REVISION, TR_FORMAT_VERSION);
+        return EXIT_OK;
+    }
+    js_kstr(&w, "version", GMPSIM_VERSION);
+    js_kstr(&w, "git", GMPSIM_GIT_REVISION);
+    js_kuint(&w, "trace_format", TR_FORMAT_VERSION);
+    js_kuint(&w, "plugin_abi", GMPSIM_PLUGIN_ABI);
+    return list_end(&o, &w);
 }
 
 /* ---- the command list ---- */

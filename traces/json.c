@@ -87,6 +87,7 @@ static void open_(js_writer *w, char c, bool object) {
 }
 
 static void close_(js_writer *w, char c, bool object) {
+    (void)object;   /* checked by the assertion only */
     assert(w->depth > 0 && w->is_object[w->depth] == object && !w->after_key);
     bool any = w->comma[w->depth];
     w->depth--;

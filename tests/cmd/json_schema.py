@@ -151,6 +151,9 @@ def main():
         (["replay", trace], 0),
         (["replay", other, "--seed-only"], 9),
         (["replay", trace, "--at", "40"], 0),
+        (["version"], 0),
+        (["mutants"], 0),
+        (["builtins"], 0),
     ]
     bad, seen = [], set()
     for args, code in cases:
