@@ -9,7 +9,10 @@ and checks:
     (#ff0000, used for nothing else) down the lanes, where the page says;
   - every P and M has a lane;
   - the Perfetto file has the same failure, as a global instant with the
-    same text as the page's banner.
+    same text as the page's banner;
+  - the controls, driven through the URL (#event=N&search=Q&lanes=g): the
+    jump selects event N, the search for "gopark" finds as many events as
+    `gmpsim dump --kind gopark` lists, and the lanes become one per G.
 
 usage: check_timeline_failure.py GMPSIM WORKDIR
 """
@@ -114,9 +117,25 @@ def main():
         problems.append("Perfetto: %d global failure instants, want 1" % len(marks))
     elif banner is not None and marks[0]["name"] not in banner.group(1):
         problems.append("Perfetto names the failure %r, the page %r" % (marks[0]["name"], banner.group(1)))
+    fseq = int(re.search(r'FAILURE: .* at event #(\d+)', banner.group(1)).group(1)) if banner else 0
+    dumped = subprocess.run([gmpsim, "dump", trace, "--kind", "gopark", "--json"], check=True,
+                            capture_output=True, text=True).stdout
+    nparks = len(json.loads(dumped)["shown"])
+    dom2 = subprocess.run([browser] + FLAGS + ["--user-data-dir=" + profile, "--dump-dom",
+                                               "file://" + html + "#event=%d&search=gopark&lanes=g" % fseq],
+                          check=True, capture_output=True, text=True, timeout=120).stdout
+    body2 = dict(re.findall(r'data-([\w-]+)="([^"]*)"', re.search(r"<body([^>]*)>", dom2).group(1)))
+    glanes = re.findall(r'<div class="lane g" data-lane="(G\d+)">', dom2)
+    if body2.get("selected") != str(fseq):
+        problems.append("#event=%d selected %r" % (fseq, body2.get("selected")))
+    if body2.get("matches") != str(nparks) or nparks == 0:
+        problems.append("search gopark: %r matches, dump lists %d" % (body2.get("matches"), nparks))
+    if len(glanes) < 2 or body2.get("lanes") != str(len(glanes)):
+        problems.append("lanes=g: %d G lanes, data-lanes %r" % (len(glanes), body2.get("lanes")))
     if problems:
         sys.exit("\n".join(problems))
-    print("timeline failure marker ok: x=%d, %d tall red columns, lanes %s" % (x_page, len(tall), " ".join(lanes)))
+    print("timeline failure marker ok: x=%d, %d tall red columns, lanes %s; jump, search (%d gopark), %d G lanes"
+          % (x_page, len(tall), " ".join(lanes), nparks, len(glanes)))
 
 
 main()
