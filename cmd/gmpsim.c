@@ -23,6 +23,7 @@
 #include "traces/json.h"
 #include "traces/tools.h"
 #include "traces/values.h"
+#include "triage/triage.h"
 
 /* ---- flags of every command ---- */
 
@@ -194,6 +195,7 @@ const cmd_entry cmd_commands[] = {
     {&fz_campaign_command, fz_cmd_campaign},
     {&fz_sweep_command, fz_cmd_sweep},
     {&rp_replay_command, rp_cmd_replay},
+    {&tg_minimize_command, tg_cmd_minimize},
     {&tr_dump_command, tr_cmd_dump},
     {&tr_export_command, tr_cmd_export},
     {&builtins_command, cmd_builtins},

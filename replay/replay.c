@@ -233,21 +233,8 @@ static int plugins_loaded(tr_reader *rd, const char *name, FILE *errf) {
 }
 
 static int load(tr_reader *rd, const char *name, scenario *sc, sim_config *cfg, FILE *errf) {
-    size_t tlen = 0, clen = 0;
-    const char *text = tr_reader_section(rd, TR_SEC_SCENARIO_TEXT, &tlen);
-    const char *conf = tr_reader_section(rd, TR_SEC_CONFIG, &clen);
-    sc_error serr = {0};
-    char why[160] = "";
-    if (text == NULL || conf == NULL) {
-        say(errf, "gmpsim replay: %s: no scenario or configuration section (not written by gmpsim run)\n", name);
-        return EXIT_TRACE_REJECTED;
-    }
-    if (!sc_parse(text, tlen, sc, &serr)) {
-        say(errf, "gmpsim replay: %s: the recorded scenario does not parse: %u:%u: %s\n", name, serr.line,
-            serr.col, serr.msg);
-        return EXIT_TRACE_REJECTED;
-    }
-    if (!sim_config_parse(conf, clen, cfg, why, sizeof why)) {
+    char why[240] = "";
+    if (sim_trace_sections(rd, sc, cfg, why, sizeof why) != EXIT_OK) {
         say(errf, "gmpsim replay: %s: %s\n", name, why);
         return EXIT_TRACE_REJECTED;
     }

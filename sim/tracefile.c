@@ -54,3 +54,21 @@ int sim_run_to_file(const scenario *sc, const sim_config *cfg, const char *path,
     free(bin);
     return outcome;
 }
+
+/* ---- reading a run back ---- */
+
+int sim_trace_sections(const tr_reader *rd, scenario *sc, sim_config *cfg, char *why, size_t why_len) {
+    size_t tlen = 0, clen = 0;
+    const char *text = tr_reader_section(rd, TR_SEC_SCENARIO_TEXT, &tlen);
+    const char *conf = tr_reader_section(rd, TR_SEC_CONFIG, &clen);
+    sc_error serr = {0};
+    if (text == NULL || conf == NULL) {
+        snprintf(why, why_len, "no scenario or configuration section (not written by gmpsim run)");
+        return EXIT_TRACE_REJECTED;
+    }
+    if (!sc_parse(text, tlen, sc, &serr)) {
+        snprintf(why, why_len, "the recorded scenario does not parse: %u:%u: %s", serr.line, serr.col, serr.msg);
+        return EXIT_TRACE_REJECTED;
+    }
+    return sim_config_parse(conf, clen, cfg, why, why_len) ? EXIT_OK : EXIT_TRACE_REJECTED;
+}

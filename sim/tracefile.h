@@ -24,4 +24,10 @@
 int sim_run_to_file(const scenario *sc, const sim_config *cfg, const char *path, sim_result *res,
                     tr_error *terr);
 
+/* The scenario (STXT) and configuration (CONF) sections of an open trace,
+ * parsed: EXIT_OK, or EXIT_TRACE_REJECTED with why ("no scenario or
+ * configuration section ...", "the recorded scenario does not parse:
+ * L:C: ...", or the configuration's own message). */
+int sim_trace_sections(const tr_reader *rd, scenario *sc, sim_config *cfg, char *why, size_t why_len);
+
 #endif

@@ -1,0 +1,64 @@
+#!/bin/sh
+# tests/debugging/minimize.sh GMPSIM LATE_BUG.GMP [--bench]: for every seeded
+# mutant, a failing run of LATE_BUG.GMP (the first of seeds 1..10 x stall
+# rate 0, 16 that fails) minimizes to at most a fifth of its events, with
+# the same signature, into a folder whose trace replays identically.
+# With --bench: print a markdown table of the sizes and times instead of
+# checking (scripts/bench-minimize.sh; docs/benchmarks.md).
+set -u
+g="$1" sc="$2" bench="${3:-}"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+d=$(mktemp -d); trap 'rm -rf "$d"' EXIT
+required="runqputslow-forgets-g ready-skips-wakep procresize-drops-runnext spin-no-recheck"
+field() { sed -n "s/^$1 .*$2 \([0-9]*\).*/\1/p" "$3"; }   # field before|after NAME FILE
+sizes() { sed -n "s/^$1:* *//p" "$2"; }
+
+[ -n "$bench" ] && printf '| mutant | original run | signature | before: ops / goroutines / Ps / events / draws | after: ops / goroutines / Ps / events / draws | runs | time |\n|---|---|---|---|---|---|---|\n'
+for m in $("$g" mutants | awk '{print $1}'); do
+  found=
+  for s in 1 2 3 4 5 6 7 8 9 10; do
+    for st in 0 16; do
+      "$g" run "$sc" --check --mutant "$m" --seed "$s" --stall-rate "$st" --trace "$d/$m.gmt" >/dev/null 2>&1
+      [ $? = 3 ] && { found="--seed $s --stall-rate $st"; break 2; }
+    done
+  done
+  if [ -z "$found" ]; then
+    case " $required " in *" $m "*) fail "$m: no failing run of $(basename "$sc") in seeds 1..10";; esac
+    echo "note: $m does not fail in $(basename "$sc") (seeds 1..10); add a trigger to cover it" >&2
+    continue
+  fi
+  t0=$(date +%s.%N)
+  "$g" minimize "$d/$m.gmt" -o "$d/out-$m" --max-runs "${MZ_MAX_RUNS:-3000}" >"$d/$m.txt" 2>&1 || { cat "$d/$m.txt" >&2; fail "$m: minimize exited $?"; }
+  t1=$(date +%s.%N)
+  sig=$(sed -n 's/^signature: //p' "$d/$m.txt")
+  b=$(sed -n 's/^before: *//p' "$d/$m.txt"); a=$(sed -n 's/^after: *//p' "$d/$m.txt")
+  eb=$(echo "$b" | sed -n 's/.*events \([0-9]*\).*/\1/p'); ea=$(echo "$a" | sed -n 's/.*events \([0-9]*\).*/\1/p')
+  runs=$(sed -n 's/^runs: \([0-9]*\).*/\1/p' "$d/$m.txt")
+  if [ -n "$bench" ]; then
+    short() { echo "$1" | sed 's/ops \([0-9]*\), bodies [0-9]*, goroutines \([0-9]*\), Ps \([0-9]*\), timed events [0-9]*, events \([0-9]*\), draws \([0-9]*\).*/\1 \/ \2 \/ \3 \/ \4 \/ \5/'; }
+    printf '| %s | %s | `%s` | %s | %s | %s | %.1f s |\n' "$m" "$found" "$sig" "$(short "$b")" "$(short "$a")" "$runs" \
+      "$(echo "$t1 - $t0" | bc)"
+    continue
+  fi
+  [ -n "$eb" ] && [ -n "$ea" ] || { cat "$d/$m.txt" >&2; fail "$m: no sizes printed"; }
+  [ $((ea * 5)) -le "$eb" ] || { cat "$d/$m.txt" >&2; fail "$m: $ea events left of $eb (more than a fifth)"; }
+  for f in scenario.gmp choices.txt trace.gmt repro.sh; do
+    [ -s "$d/out-$m/$f" ] || fail "$m: no $f in the output"
+  done
+  GMPSIM="$g" sh "$d/out-$m/repro.sh" | grep -q "^identical: $ea events" || fail "$m: repro.sh does not replay $ea events"
+  # The result fails the same way on its own: a fresh minimize of it starts from the same signature.
+  "$g" minimize "$d/out-$m" -o "$d/again-$m" --max-runs 2 >"$d/again.txt" 2>&1
+  grep -qx "signature: $sig" "$d/again.txt" || { cat "$d/again.txt" >&2; fail "$m: the minimized run does not fail with $sig"; }
+  # and its scenario text parses and runs
+  "$g" run "$d/out-$m/scenario.gmp" --mutant "$m" >/dev/null 2>&1; [ $? -le 6 ] || fail "$m: scenario.gmp does not run"
+  echo "$m: $sig, events $eb -> $ea, $runs runs"
+done
+[ -n "$bench" ] && exit 0
+
+# A run that does not fail: exit 1, nothing written.  An existing OUT: exit 10.
+"$g" run "$sc" --check --trace "$d/ok.gmt" >/dev/null
+"$g" minimize "$d/ok.gmt" -o "$d/none" >/dev/null 2>&1; [ $? = 1 ] || fail "a passing trace is not exit 1"
+[ ! -e "$d/none" ] || fail "a passing trace left an output"
+"$g" minimize "$d/ok.gmt" -o "$d" >/dev/null 2>&1; [ $? = 10 ] || fail "an existing OUT is not exit 10"
+"$g" minimize "$d/ok.gmt" >/dev/null 2>&1; [ $? = 64 ] || fail "no -o is not exit 64"
+echo "minimize: ok"
