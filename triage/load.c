@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "sim/conf.h"
+#include "sim/plugin.h"
 #include "sim/tracefile.h"
 #include "traces/tfile.h"
 
@@ -96,6 +97,11 @@ int tg_load(const char *cmd, const char *path, tg_recorded *r) {
     }
     char why[240] = "";
     int rc = sim_trace_sections(rd, &r->sc, &r->cfg, why, sizeof why);
+    size_t plen = 0;
+    const char *plug = rc == EXIT_OK ? tr_reader_section(rd, TR_SEC_PLUGINS, &plen) : NULL;
+    char note[256] = "";
+    if (plug != NULL)
+        rc = sim_plugins_check(plug, plen, why, sizeof why, note, sizeof note);   /* a missing one: exit 12 */
     if (rc != EXIT_OK)
         fprintf(stderr, "gmpsim %s: %s: %s\n", cmd, path, why);
     else if ((rc = collect_choices(rd, r)) != EXIT_OK)
