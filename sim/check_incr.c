@@ -71,6 +71,7 @@ static struct {
     uint8_t *live;             /* counted in the goid multiset under goid[] */
     int64_t *goid;
     uint32_t capg;
+    uint32_t gused;            /* per-G entries at or above this are zero */
     uint32_t *dlist;           /* dirty allgidx, in marking order */
     uint32_t ndirty;
     g **dgs;                   /* the dirty Gs handed to step functions */
@@ -92,6 +93,7 @@ static struct {
                                   thread's epoch stay dirty until it is switched out,
                                   since it may change what it named after a check */
     uint32_t spinning;         /* Ms spinning at the last check (sum of mshadow.spinning) */
+    uint32_t pmax, mmax;       /* marks this run are below these ids */
     /* sched */
     uint8_t *inlist;           /* per G: the gdeque id holding it (0: none) */
     g *rqhead, *rqtail;
@@ -316,6 +318,8 @@ static void note_p(p *pp) {
     if (!inc.pdirty[pp->id])
         inc.chp[inc.nchp++] = pp;
     inc.pdirty[pp->id] = inc.epoch;
+    if ((uint32_t)pp->id >= inc.pmax)
+        inc.pmax = (uint32_t)pp->id + 1;
 }
 
 static void note_p_id(uint32_t id) {
@@ -329,6 +333,8 @@ static void note_m(m *mp) {
     if (!inc.mdirty[mp->id])
         inc.chm[inc.nchm++] = mp;
     inc.mdirty[mp->id] = inc.epoch;
+    if ((uint32_t)mp->id >= inc.mmax)
+        inc.mmax = (uint32_t)mp->id + 1;
 }
 
 void check_note_switch(m *from, m *to) {
@@ -696,6 +702,8 @@ static bool reserve_all(void) {
     uint32_t np = (uint32_t)allplen, capp = inc.nps;
     if (np > _MaxGomaxprocs || !reserve_gs(allglen + 1))
         return false;
+    if (allglen + 1 > inc.gused)
+        inc.gused = allglen + 1;
     if (inc.chp == NULL) {
         inc.chp = calloc(_MaxGomaxprocs, sizeof *inc.chp);
         inc.chm = calloc(SIM_MAX_THREADS, sizeof *inc.chm);
@@ -712,7 +720,7 @@ static bool reserve_all(void) {
     }
     (void)capp;
     if (inc.goids == NULL || 2u * (allglen + 1) > inc.goid_mask + 1u) {
-        uint32_t slots = 1024;
+        uint32_t slots = 64;
         while (slots < 4u * (allglen + 1))
             slots *= 2;
         free(inc.goids);
@@ -721,7 +729,7 @@ static bool reserve_all(void) {
             return false;
         inc.goid_mask = slots - 1;
         inc.goid_used = 0;
-        memset(inc.live, 0, inc.capg);
+        memset(inc.live, 0, inc.gused);
     }
     return true;
 }
@@ -825,7 +833,7 @@ static void free_shadow_lists(void) {
     inc.rq.id = 1;
     inc.gfs.id = 2;
     inc.gfnl.id = 3;
-    memset(inc.inlist, 0, inc.capg);
+    memset(inc.inlist, 0, inc.gused);
 }
 
 void check_incr_sync(void) {
@@ -834,9 +842,10 @@ void check_incr_sync(void) {
     if (!reserve_all())
         return;
     free_shadow_lists();
-    memset(inc.c, 0, inc.capg * sizeof *inc.c);
-    memset(inc.live, 0, inc.capg);
-    memset(inc.dirty, 0, inc.capg);
+    memset(inc.c, 0, inc.gused * sizeof *inc.c);   /* above gused they are still zero */
+    memset(inc.live, 0, inc.gused);
+    memset(inc.dirty, 0, inc.gused);
+    inc.gused = allglen + 1;
     memset(inc.goids, 0, (inc.goid_mask + 1u) * sizeof *inc.goids);
     inc.goid_used = 0;
     inc.ndirty = 0;
@@ -866,8 +875,9 @@ void check_incr_reset(void) {
     inc.nps = 0;
     inc.ndirty = inc.nchp = inc.nchm = 0;   /* the previous run's objects are gone */
     inc.all_dirty = false;
-    memset(inc.pdirty, 0, sizeof inc.pdirty);
-    memset(inc.mdirty, 0, sizeof inc.mdirty);
+    memset(inc.pdirty, 0, (size_t)inc.pmax * sizeof *inc.pdirty);   /* what the last run marked */
+    memset(inc.mdirty, 0, (size_t)inc.mmax * sizeof *inc.mdirty);
+    inc.pmax = inc.mmax = 0;
     if (inc.dirty != NULL)
-        memset(inc.dirty, 0, inc.capg);
+        memset(inc.dirty, 0, inc.gused);
 }
