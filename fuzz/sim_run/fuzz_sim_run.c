@@ -5,7 +5,9 @@
  * with `gmpsim run --fuzz-input` and `gmpsim fmt-input`).
  *
  * Every invariant is checked after every event.  An invariant violation
- * or a hang aborts, so the fuzzer keeps the input as a crash; set
+ * or a hang stops the process from that invariant's own crash site
+ * (fuzz/common/crash.h: gmpsim_crash_conservation, ...), so the fuzzer
+ * keeps the input as a crash and crash grouping tells the bugs apart; set
  * GMPSIM_MUTANT=NAME to hunt a seeded bug.
  *
  * Checking costs O(goroutines) per event, so a run is kept small: at most
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz/common/crash.h"
 #include "sim/fuzzinput.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
@@ -40,10 +43,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     sim_result res;
     int o = sim_run(&sc, &cfg, &res);
     if (sim_fuzz_is_finding(o)) {
-        fprintf(stderr, "gmpsim fuzz: %s: %s (event %llu)\n", sim_outcome_name(o), res.message,
-                (unsigned long long)res.violation_seq);
-        sim_result_free(&res);
-        abort();
+        fprintf(stderr, "gmpsim fuzz: %s: %s (event %llu) [%s]\n", sim_outcome_name(o), res.message,
+                (unsigned long long)res.violation_seq, gmp_fuzz_crash_site(&res));
+        gmp_fuzz_crash(&res);
     }
     sim_result_free(&res);
     return 0;
