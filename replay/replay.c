@@ -15,32 +15,30 @@
 #include "traces/json.h"
 #include "traces/values.h"
 
-/* Events of context shown on each side of a divergence; recorded events
- * (and draws) read per refill. */
-enum { CONTEXT = 5, BATCH = 1024, LINE = 256 };
+/* Events of context shown on each side of a divergence; events decoded
+ * per refill; decoded events kept between the comparison and the draws
+ * read ahead of it. */
+enum { CONTEXT = 5, BATCH = 1024, RING = 1 << 15, LINE = 256 };
 
-/* A window on the recorded events, refilled from a reader cursor. */
-typedef struct window {
+/* The recorded events, each decoded once: the comparison and the draws
+ * (the CHOICE events, which the re-run asks for before it makes them)
+ * read the same ring.  Events [cmp, ahead) are in the ring, seq s at
+ * ring[s % RING]; draw is where the search for the next draw stands.
+ * Should the draws run RING events ahead of the comparison (the runs
+ * have diverged), they get a cursor of their own from there. */
+typedef struct recorded {
     tr_reader *rd;
-    tr_event ev[BATCH];
-    size_t i, n;
-    bool end;
-} window;
-
-/* A window on the recorded draws (the file's CHOICE events). */
-typedef struct draws {
-    tr_reader *rd;
-    choice_record rec[BATCH];
-    size_t i, n;
-    bool end;
-} draws;
+    tr_event *ring;
+    uint64_t cmp, draw, ahead;
+    bool end;                    /* rd has no events left */
+    tr_reader *solo;             /* the draws' own cursor, once they ran ahead */
+} recorded;
 
 /* One replay.  Owned by the replaying thread; the simulator calls
  * on_event and on_draw during the re-run. */
 typedef struct rp_state {
     const rp_opts *o;
-    window cmp;                  /* recorded events, in step with the re-run */
-    draws chs;                   /* recorded draws, ahead of the comparison */
+    recorded rec;
     bool in_run;                 /* refills go through the service stack */
     tr_error read_err;           /* a refill failed (memory, a file changed) */
     uint64_t got;                /* events the re-run made */
@@ -53,6 +51,8 @@ typedef struct rp_state {
     bool draw_diverged;
     uint64_t draw_at, draws_made;
     uint64_t fresh_state;        /* --tolerant: splitmix64 state of the fresh draws */
+    bool solo_found;             /* solo_next_fn's answer */
+    tr_event solo_event;
 } rp_state;
 
 /* printf to f unless f is NULL. */
@@ -66,8 +66,7 @@ static void say(FILE *f, const char *fmt, ...) {
     va_end(ap);
 }
 
-/* ---- refills: run on the service stack during the re-run (a chunk's
- * zstd and decoding do not belong on a goroutine's small stack) ---- */
+/* ---- the recorded events ---- */
 
 static void keep_read_error(rp_state *st, const tr_reader *rd) {
     const tr_error *e = tr_reader_error(rd);
@@ -75,59 +74,98 @@ static void keep_read_error(rp_state *st, const tr_reader *rd) {
         st->read_err = *e;
 }
 
-typedef struct refill_call {
-    rp_state *st;
-    window *w;
-    draws *d;
-} refill_call;
-
-static void refill_fn(void *arg) {
-    refill_call *c = arg;
-    uint64_t seq;
-    if (c->w != NULL) {
-        window *w = c->w;
-        w->i = w->n = 0;
-        while (w->n < BATCH && tr_reader_next(w->rd, &seq, &w->ev[w->n]))
-            w->n++;
-        w->end = w->n < BATCH;
-        keep_read_error(c->st, w->rd);
-        return;
+/* Decode up to BATCH more events into the ring, as far as it has room. */
+static void fill_fn(void *arg) {
+    rp_state *st = arg;
+    recorded *r = &st->rec;
+    uint64_t room = RING - (r->ahead - r->cmp), seq;
+    for (uint64_t i = 0; i < BATCH && i < room && !r->end; i++) {
+        if (tr_reader_next(r->rd, &seq, &r->ring[r->ahead % RING]))
+            r->ahead++;
+        else
+            r->end = true;
     }
-    draws *d = c->d;
-    d->i = d->n = 0;
-    tr_event e;
-    while (d->n < BATCH && !(d->end = !tr_reader_next(d->rd, &seq, &e)))
-        if (e.kind == EV_CHOICE)
-            d->rec[d->n++] = (choice_record){.kind = e.a[2], .n = e.a[0], .value = e.a[1]};
-    keep_read_error(c->st, d->rd);
+    keep_read_error(st, r->rd);
 }
 
-static void refill(rp_state *st, window *w, draws *d) {
-    refill_call c = {st, w, d};
+/* The draws' own cursor, at event r->draw (decoding up to there again). */
+static void solo_fn(void *arg) {
+    rp_state *st = arg;
+    recorded *r = &st->rec;
+    tr_error err = {0};
+    r->solo = tr_reader_dup(r->rd, &err);
+    if (r->solo == NULL) {
+        if (st->read_err.cls == TR_OK)
+            st->read_err = err;
+        return;
+    }
+    uint64_t seq;
+    tr_event e;
+    for (uint64_t i = 0; i < r->draw && tr_reader_next(r->solo, &seq, &e); i++)
+        ;
+    keep_read_error(st, r->solo);
+}
+
+/* The next CHOICE event of the solo cursor. */
+static void solo_next_fn(void *arg) {
+    rp_state *st = arg;
+    recorded *r = &st->rec;
+    uint64_t seq;
+    tr_event e;
+    st->solo_found = false;
+    while (!st->solo_found && tr_reader_next(r->solo, &seq, &e))
+        if (e.kind == EV_CHOICE) {
+            st->solo_found = true;
+            st->solo_event = e;
+        }
+    keep_read_error(st, r->solo);
+}
+
+/* Run fn on the service stack during the re-run: a chunk's zstd and
+ * decoding do not belong on a goroutine's small stack. */
+static void on_service(rp_state *st, void (*fn)(void *)) {
     if (st->in_run)
-        sim_on_service(refill_fn, &c);
+        sim_on_service(fn, st);
     else
-        refill_fn(&c);
+        fn(st);
 }
 
 static bool next_recorded(rp_state *st, tr_event *e) {
-    window *w = &st->cmp;
-    if (w->i == w->n && !w->end)
-        refill(st, w, NULL);
-    if (w->i == w->n)
+    recorded *r = &st->rec;
+    if (r->cmp == r->ahead && !r->end)
+        on_service(st, fill_fn);
+    if (r->cmp == r->ahead)
         return false;
-    *e = w->ev[w->i++];
+    *e = r->ring[r->cmp++ % RING];
+    if (r->draw < r->cmp && r->solo == NULL)
+        r->draw = r->cmp;   /* no draw was asked for those (seed-only) */
     return true;
 }
 
-static bool next_draw(rp_state *st, choice_record *r) {
-    draws *d = &st->chs;
-    if (d->i == d->n && !d->end)
-        refill(st, NULL, d);
-    if (d->i == d->n)
-        return false;
-    *r = d->rec[d->i++];
+static bool choice_of(const tr_event *e, choice_record *c) {
+    *c = (choice_record){.kind = e->a[2], .n = e->a[0], .value = e->a[1]};
     return true;
+}
+
+static bool next_draw(rp_state *st, choice_record *c) {
+    recorded *r = &st->rec;
+    for (;;) {
+        if (r->solo != NULL) {
+            on_service(st, solo_next_fn);
+            return st->solo_found && choice_of(&st->solo_event, c);
+        }
+        for (; r->draw < r->ahead; r->draw++)
+            if (r->ring[r->draw % RING].kind == EV_CHOICE)
+                return choice_of(&r->ring[r->draw++ % RING], c);
+        if (r->end)
+            return false;
+        if (r->ahead - r->cmp < RING)
+            on_service(st, fill_fn);
+        else
+            on_service(st, solo_fn);
+        if (st->read_err.cls != TR_OK)
+            return false;
+    }
 }
 
 /* ---- the choice source: the recorded draws, then (--tolerant, after a
@@ -456,13 +494,23 @@ static int report(FILE *out, const rp_state *st, const tr_reader *rd, const sim_
 
 static int open_cursors(rp_state *st, tr_reader *rd, const char *name, FILE *errf) {
     tr_error err = {0};
-    st->cmp.rd = tr_reader_dup(rd, &err);
-    st->chs.rd = st->cmp.rd != NULL ? tr_reader_dup(rd, &err) : NULL;
-    if (st->chs.rd == NULL) {
+    st->rec.rd = tr_reader_dup(rd, &err);
+    st->rec.ring = st->rec.rd != NULL ? malloc(RING * sizeof(tr_event)) : NULL;
+    if (st->rec.ring == NULL) {
+        if (st->rec.rd != NULL) {
+            err.cls = TR_ERR_NOMEM;
+            snprintf(err.msg, sizeof err.msg, "out of memory for the comparison");
+        }
         say(errf, "gmpsim replay: %s: %s\n", name, err.msg);
         return tr_err_exit_code(err.cls);
     }
     return EXIT_OK;
+}
+
+static void close_cursors(rp_state *st) {
+    tr_reader_close(st->rec.rd);
+    tr_reader_close(st->rec.solo);
+    free(st->rec.ring);
 }
 
 static int run_and_compare(rp_state *st, const scenario *sc, sim_config cfg, tr_reader *rd, const char *name,
@@ -516,8 +564,7 @@ int rp_replay(tr_reader *rd, const char *name, const rp_opts *o, FILE *out, FILE
     rc = open_cursors(st, rd, name, errf);
     if (rc == EXIT_OK)
         rc = run_and_compare(st, &sc, cfg, rd, name, out, errf);
-    tr_reader_close(st->cmp.rd);
-    tr_reader_close(st->chs.rd);
+    close_cursors(st);
     free(st);
     return rc;
 }
@@ -580,14 +627,16 @@ int rp_check_determinism(const scenario *sc, const sim_config *cfg, FILE *out, F
     tr_error err = {0};
     rp_opts o = {0};
     rp_state *st = calloc(1, sizeof *st);
-    tr_reader *rd = st != NULL ? tr_reader_open_mem(buf, len, TR_READ_STRICT, &err) : NULL;
+    tr_reader *rd = st != NULL ? tr_reader_open_mem(buf, len, TR_READ_STRICT | TR_READ_LAZY, &err) : NULL;
     if (rd == NULL) {
         say(errf, "gmpsim: --check-determinism: %s\n", st == NULL ? "out of memory" : err.msg);
         rc = st == NULL ? EXIT_MEMORY : tr_err_exit_code(err.cls);
     } else {
         st->o = &o;
-        st->cmp.rd = rd;
-        rc = second_run(st, sc, *cfg, out, errf);
+        rc = open_cursors(st, rd, "run 1", errf);
+        if (rc == EXIT_OK)
+            rc = second_run(st, sc, *cfg, out, errf);
+        close_cursors(st);
     }
     tr_reader_close(rd);
     free(st);
@@ -631,7 +680,7 @@ int rp_cmd_replay(int argc, char **argv) {
         return cf_exit_code(prc);
     const char *path = p.pos[0];
     tr_error err = {0};
-    tr_reader *rd = tr_reader_open_path(path, TR_READ_STRICT | TR_READ_TIMES, &err);
+    tr_reader *rd = tr_reader_open_path(path, TR_READ_STRICT | TR_READ_TIMES | TR_READ_LAZY, &err);
     if (rd == NULL) {
         fprintf(stderr, "gmpsim replay: %s: %s\n", path, err.msg);
         return tr_err_exit_code(err.cls);

@@ -56,7 +56,8 @@ typedef struct rp_opts {
     uint32_t max_gs;
 } rp_opts;
 
-/* Replay the trace rd (opened with TR_READ_TIMES; see tr_reader_open_*)
+/* Replay the trace rd (opened with TR_READ_TIMES, and best TR_READ_LAZY:
+ * the comparison decodes the file once; see traces/tfile.h)
  * named name in messages.  Reports go to out, errors to errf (either may
  * be NULL: silent).  Returns the exit code. */
 int rp_replay(tr_reader *rd, const char *name, const rp_opts *o, FILE *out, FILE *errf);

@@ -144,6 +144,15 @@ enum tr_read_mode {
     TR_READ_TIMES = 2,   /* or'ed in: an event earlier than the previous event of
                             the same M is damage (malformed); for traces of runs,
                             where each M's clock only moves forward */
+    TR_READ_LAZY = 4,    /* or'ed in (not with PREFIX): the open checks the header,
+                            every chunk's frame and checksum, the footer's count and
+                            the end of the file, and decodes only the last chunks
+                            (tr_reader_tail); iteration decodes and checks the rest
+                            (records, TR_READ_TIMES, and at the end the footer's
+                            digest), reporting through tr_reader_error.  One decoding
+                            pass instead of two, for readers that stream it once
+                            (replay).  info->digest is then the footer's, unchecked
+                            until the iteration reaches the end. */
 };
 /* Events tr_reader_tail keeps. */
 enum { TR_TAIL_EVENTS = 8 };

@@ -59,7 +59,12 @@ struct tr_reader {
     uint64_t seq;                          /* seq of ev[0] */
     uint32_t ci, cn;                       /* next index in ev, events in ev */
     tr_error iter_err;                     /* why iteration stopped early */
+    int mode;                              /* enum tr_read_mode bits */
     int64_t *mtime;                        /* TR_READ_TIMES: 1 + each M's last time, by M id */
+    XXH3_state_t *xs;                      /* TR_READ_LAZY: digest of the events iterated */
+    size_t tail_chunk[TR_TAIL_EVENTS];     /* TR_READ_LAZY: the last chunks' offsets, */
+    uint64_t tail_seq[TR_TAIL_EVENTS];     /* and their first events */
+    uint32_t ntail_chunks;
     tr_event tail[TR_TAIL_EVENTS];         /* the last events of the intact chunks, oldest first */
     uint32_t ntail;
 };
@@ -299,10 +304,11 @@ static int decode_events(tr_reader *r, size_t at, uint32_t idx, const chunk_head
     return TR_OK;
 }
 
-/* Check and decode the chunk at byte `at` (its events go to r->ev); on
- * success *next is the byte after it. */
-static int read_chunk(tr_reader *r, size_t at, uint32_t idx, uint64_t seq, size_t *next, uint32_t *n,
-                      bool *zstd, tr_error *err) {
+/* Check and (decode) decode the chunk at byte `at` (its events go to
+ * r->ev); on success *next is the byte after it.  Without decode only
+ * the frame, the checksum and the head's fields are checked. */
+static int read_chunk(tr_reader *r, size_t at, uint32_t idx, uint64_t seq, bool decode, size_t *next,
+                      uint32_t *n, bool *zstd, tr_error *err) {
     chunk_head c = {0};
     if (r->len - at >= CHUNK_HEAD_BYTES) {
         const uint8_t *h = fetch(r, at, CHUNK_HEAD_BYTES, err);
@@ -314,9 +320,9 @@ static int read_chunk(tr_reader *r, size_t at, uint32_t idx, uint64_t seq, size_
     int rc = check_chunk_frame(r, at, idx, &c, &body, err);
     if (rc == TR_OK)
         rc = check_chunk_fields(at, idx, &c, seq, err);
-    if (rc == TR_OK)
+    if (rc == TR_OK && decode)
         rc = chunk_payload(r, at, idx, &c, body, &raw, err);
-    if (rc == TR_OK)
+    if (rc == TR_OK && decode)
         rc = decode_events(r, at, idx, &c, raw, err);
     if (rc != TR_OK)
         return rc;
@@ -342,7 +348,9 @@ static int read_footer(tr_reader *r, size_t at, tr_error *err) {
     if (r->info.footer_events != r->info.events)
         return tr_fail(err, TR_ERR_DIGEST, at, "footer says %llu events, the chunks hold %llu",
                        (unsigned long long)r->info.footer_events, (unsigned long long)r->info.events);
-    if (r->info.footer_digest != r->info.digest)
+    if (r->mode & TR_READ_LAZY)
+        r->info.digest = r->info.footer_digest;   /* checked by the iteration that reaches the end */
+    else if (r->info.footer_digest != r->info.digest)
         return tr_fail(err, TR_ERR_DIGEST, at, "footer digest %016llx, the events hash to %016llx",
                        (unsigned long long)r->info.footer_digest, (unsigned long long)r->info.digest);
     if (at + FOOTER_BYTES != r->len)
@@ -354,7 +362,7 @@ static int read_footer(tr_reader *r, size_t at, tr_error *err) {
 /* ---- the validating walk ---- */
 
 /* TR_READ_TIMES: no event is earlier than the previous event of its M. */
-static int check_times(tr_reader *r, size_t at, uint32_t n, tr_error *err) {
+static int check_times(tr_reader *r, size_t at, uint64_t first, uint32_t n, tr_error *err) {
     for (uint32_t i = 0; i < n; i++) {
         const tr_event *e = &r->ev[i];
         if (e->m == TR_NONE)
@@ -362,7 +370,7 @@ static int check_times(tr_reader *r, size_t at, uint32_t n, tr_error *err) {
         if (e->time + 1 < r->mtime[e->m])
             return tr_fail(err, TR_ERR_MALFORMED, at,
                            "event %llu: M%u's time goes back from %lld to %lld ns",
-                           (unsigned long long)(r->info.events + i), e->m, (long long)(r->mtime[e->m] - 1),
+                           (unsigned long long)(first + i), e->m, (long long)(r->mtime[e->m] - 1),
                            (long long)e->time);
         r->mtime[e->m] = e->time + 1;
     }
@@ -376,6 +384,32 @@ static void keep_tail(tr_reader *r, uint32_t n) {
     memmove(r->tail, r->tail + (r->ntail - keep), keep * sizeof(tr_event));
     memcpy(r->tail + keep, r->ev + (n - take), take * sizeof(tr_event));
     r->ntail = keep + take;
+}
+
+/* TR_READ_LAZY: where the last TR_TAIL_EVENTS chunks start (each holds
+ * at least one event, so they hold the last TR_TAIL_EVENTS events). */
+static void keep_tail_chunk(tr_reader *r, size_t at, uint64_t seq) {
+    if (r->ntail_chunks == TR_TAIL_EVENTS) {
+        memmove(r->tail_chunk, r->tail_chunk + 1, (TR_TAIL_EVENTS - 1) * sizeof r->tail_chunk[0]);
+        memmove(r->tail_seq, r->tail_seq + 1, (TR_TAIL_EVENTS - 1) * sizeof r->tail_seq[0]);
+        r->ntail_chunks--;
+    }
+    r->tail_chunk[r->ntail_chunks] = at;
+    r->tail_seq[r->ntail_chunks++] = seq;
+}
+
+/* TR_READ_LAZY: decode those chunks for tr_reader_tail. */
+static int lazy_tail(tr_reader *r, tr_error *err) {
+    for (uint32_t i = 0; i < r->ntail_chunks; i++) {
+        size_t next;
+        uint32_t n;
+        bool zstd;
+        int rc = read_chunk(r, r->tail_chunk[i], i, r->tail_seq[i], true, &next, &n, &zstd, err);
+        if (rc != TR_OK)
+            return rc;
+        keep_tail(r, n);
+    }
+    return TR_OK;
 }
 
 /* Every chunk then the footer; info gets the intact prefix. */
@@ -400,14 +434,19 @@ static int walk(tr_reader *r, XXH3_state_t *xs, tr_error *err) {
         size_t next = 0;
         uint32_t n = 0;
         bool zstd = false;
-        int rc = read_chunk(r, at, r->info.chunks, r->info.events, &next, &n, &zstd, err);
+        bool lazy = r->mode & TR_READ_LAZY;
+        int rc = read_chunk(r, at, r->info.chunks, r->info.events, !lazy, &next, &n, &zstd, err);
         if (rc != TR_OK)
             return rc;
         assert(next > at && next <= r->len);
-        if (r->mtime != NULL && (rc = check_times(r, at, n, err)) != TR_OK)
-            return rc;
-        keep_tail(r, n);
-        tr_digest_update(xs, r->ev, (size_t)n);
+        if (lazy) {
+            keep_tail_chunk(r, at, r->info.events);
+        } else {
+            if (r->mtime != NULL && (rc = check_times(r, at, r->info.events, n, err)) != TR_OK)
+                return rc;
+            keep_tail(r, n);
+            tr_digest_update(xs, r->ev, (size_t)n);
+        }
         r->info.chunks_zstd += zstd;
         r->info.chunks++;
         r->info.events += n;
@@ -415,12 +454,22 @@ static int walk(tr_reader *r, XXH3_state_t *xs, tr_error *err) {
     }
 }
 
-static int validate(tr_reader *r, int mode, tr_error *err) {
-    int rc = read_header(r, err);
-    if (rc != TR_OK)
-        return rc;
-    if ((mode & TR_READ_TIMES) && (r->mtime = calloc((size_t)TR_NONE + 1, sizeof *r->mtime)) == NULL)
+/* The state iteration checks as it goes (TR_READ_LAZY), or the walk
+ * (TR_READ_TIMES without it). */
+static int iteration_state(tr_reader *r, tr_error *err) {
+    if ((r->mode & TR_READ_TIMES) && (r->mtime = calloc((size_t)TR_NONE + 1, sizeof *r->mtime)) == NULL)
         return tr_fail(err, TR_ERR_NOMEM, 0, "out of memory for the reader");
+    if ((r->mode & TR_READ_LAZY) && (r->xs = XXH3_createState()) == NULL)
+        return tr_fail(err, TR_ERR_NOMEM, 0, "out of memory for the reader");
+    return TR_OK;
+}
+
+static int validate(tr_reader *r, int mode, tr_error *err) {
+    assert(!((mode & TR_READ_LAZY) && (mode & TR_READ_PREFIX)));
+    r->mode = mode;
+    int rc = read_header(r, err);
+    if (rc != TR_OK || (rc = iteration_state(r, err)) != TR_OK)
+        return rc;
     XXH3_state_t *xs = XXH3_createState();
     if (xs == NULL)
         return tr_fail(err, TR_ERR_NOMEM, 0, "out of memory for the reader");
@@ -428,8 +477,12 @@ static int validate(tr_reader *r, int mode, tr_error *err) {
     tr_error damage = {0};
     rc = walk(r, xs, &damage);
     XXH3_freeState(xs);
-    free(r->mtime);
-    r->mtime = NULL;
+    if (rc == TR_OK && (mode & TR_READ_LAZY))
+        rc = lazy_tail(r, &damage);
+    if (!(mode & TR_READ_LAZY)) {
+        free(r->mtime);
+        r->mtime = NULL;
+    }
     if (rc == TR_ERR_NOMEM || rc == TR_ERR_IO || (rc != TR_OK && !(mode & TR_READ_PREFIX))) {
         if (err != NULL)
             *err = damage;
@@ -624,6 +677,12 @@ tr_reader *tr_reader_dup(const tr_reader *r, tr_error *err) {
     d->raw_cap = 0;
     d->dctx = NULL;
     d->fd = -1;
+    d->mtime = NULL;
+    d->xs = NULL;
+    if (iteration_state(d, err) != TR_OK) {
+        tr_reader_close(d);
+        return NULL;
+    }
     if (r->fd >= 0) {
         /* its own copy of the header and its own descriptor */
         d->owned = malloc(r->hlen ? r->hlen : 1);
@@ -650,6 +709,8 @@ void tr_reader_close(tr_reader *r) {
     free(r->win);
     free(r->ev);
     free(r->raw);
+    free(r->mtime);
+    XXH3_freeState(r->xs);
     ZSTD_freeDCtx(r->dctx);
     free(r);
 }
@@ -683,23 +744,49 @@ size_t tr_reader_tail(const tr_reader *r, const tr_event **ev) {
 
 void tr_reader_rewind(tr_reader *r) {
     memset(&r->iter_err, 0, sizeof r->iter_err);
+    if (r->mtime != NULL)
+        memset(r->mtime, 0, ((size_t)TR_NONE + 1) * sizeof *r->mtime);
+    if (r->xs != NULL)
+        XXH3_64bits_reset(r->xs);
     r->pos = r->events_off;
     r->seq = 0;
     r->ci = r->cn = 0;
 }
 
+/* TR_READ_LAZY: what the walk left to iteration, for the chunk just
+ * decoded (n events from r->seq) or, with n == 0, at the end. */
+static int lazy_checks(tr_reader *r, size_t at, uint32_t n) {
+    if (n == 0) {
+        uint64_t d = XXH3_64bits_digest(r->xs);
+        if (d != r->info.footer_digest)
+            return tr_fail(&r->iter_err, TR_ERR_DIGEST, at, "footer digest %016llx, the events hash to %016llx",
+                           (unsigned long long)r->info.footer_digest, (unsigned long long)d);
+        return TR_OK;
+    }
+    tr_digest_update(r->xs, r->ev, (size_t)n);
+    return r->mtime != NULL ? check_times(r, at, r->seq, n, &r->iter_err) : TR_OK;
+}
+
 bool tr_reader_next(tr_reader *r, uint64_t *seq, tr_event *e) {
     if (r->ci == r->cn) {
-        if (r->pos >= r->events_end)
+        if (r->pos >= r->events_end) {
+            if (r->xs != NULL && r->pos == r->events_end && r->iter_err.cls == TR_OK) {
+                r->pos++;   /* checked once */
+                lazy_checks(r, r->events_end, 0);
+            }
             return false;
+        }
         r->seq += r->cn;
         size_t next = 0;
         uint32_t n = 0;
         uint32_t idx = 0; /* only for messages, which cannot happen here */
         bool zstd;
-        int rc = read_chunk(r, r->pos, idx, r->seq, &next, &n, &zstd, &r->iter_err);
-        /* The open walk checked this chunk: memory, or a file changed
-         * since, are the only new failures (tr_reader_error). */
+        size_t at = r->pos;
+        int rc = read_chunk(r, at, idx, r->seq, true, &next, &n, &zstd, &r->iter_err);
+        if (rc == TR_OK && r->xs != NULL)
+            rc = lazy_checks(r, at, n);
+        /* The open walk checked this chunk (unless lazy): memory, or a
+         * file changed since, are the only new failures (tr_reader_error). */
         if (rc != TR_OK) {
             r->iter_err.cls = rc;
             r->pos = r->events_end;

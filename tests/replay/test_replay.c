@@ -199,7 +199,7 @@ static char out_text[1 << 16], err_text[1 << 12];
 /* Replay path with o; the report and the errors land in out_text, err_text. */
 static int replay_into(const rp_opts *o) {
     tr_error err = {0};
-    tr_reader *rd = tr_reader_open_path(path, TR_READ_STRICT | TR_READ_TIMES, &err);
+    tr_reader *rd = tr_reader_open_path(path, TR_READ_STRICT | TR_READ_TIMES | TR_READ_LAZY, &err);
     if (rd == NULL) {
         snprintf(err_text, sizeof err_text, "%s", err.msg);
         out_text[0] = 0;
@@ -297,6 +297,58 @@ static void an_m_whose_time_goes_backwards_is_rejected(void) {
     rp_opts o = {0};
     CHECK_EQ(replay_into(&o), EXIT_TRACE_REJECTED);
     CHECK(strstr(err_text, "time goes back") != NULL);
+    unlink(path);
+}
+
+/* Iterate rd to its end; the class tr_reader_error reports. */
+static int iterate_all(tr_reader *rd, uint64_t *n) {
+    uint64_t seq;
+    tr_event e;
+    *n = 0;
+    while (tr_reader_next(rd, &seq, &e))
+        (*n)++;
+    return tr_reader_error(rd)->cls;
+}
+
+/* A lazy reader checks at the open only what it does not decode (frames,
+ * checksums, the footer's count); what it decodes it checks while
+ * iterating: the footer's digest, an M's time going back. */
+static void a_lazy_reader_finds_the_rest_while_iterating(void) {
+    record("pingpong", STRAT_RANDOM, 3, false);
+    tr_error err = {0};
+    uint64_t n;
+    tr_reader *rd = tr_reader_open_path(path, TR_READ_STRICT | TR_READ_TIMES | TR_READ_LAZY, &err);
+    CHECK(rd != NULL);
+    const tr_event *tail;
+    CHECK_EQ(tr_reader_tail(rd, &tail), TR_TAIL_EVENTS);
+    CHECK_EQ(tail[TR_TAIL_EVENTS - 1].kind, EV_EXIT);
+    CHECK_EQ(iterate_all(rd, &n), TR_OK);
+    CHECK_EQ(n, tr_reader_info(rd)->events);
+    tr_reader_close(rd);
+    /* the footer's digest (the footer has no checksum of its own) */
+    FILE *f = fopen(path, "r+b");
+    CHECK(f != NULL);
+    CHECK_EQ(fseek(f, -1, SEEK_END), 0);
+    int last = fgetc(f);
+    CHECK_EQ(fseek(f, -1, SEEK_END), 0);
+    fputc(last ^ 1, f);
+    fclose(f);
+    CHECK(tr_reader_open_path(path, TR_READ_STRICT, &err) == NULL);
+    CHECK_EQ(err.cls, TR_ERR_DIGEST);
+    rd = tr_reader_open_path(path, TR_READ_STRICT | TR_READ_LAZY, &err);
+    CHECK(rd != NULL);
+    CHECK_EQ(iterate_all(rd, &n), TR_ERR_DIGEST);
+    tr_reader_close(rd);
+    /* an M's time going back */
+    record("pingpong", STRAT_RANDOM, 3, false);
+    rewrite(NULL, exit_at_time_zero);
+    rd = tr_reader_open_path(path, TR_READ_STRICT | TR_READ_TIMES | TR_READ_LAZY, &err);
+    CHECK(rd != NULL);
+    CHECK_EQ(iterate_all(rd, &n), TR_ERR_MALFORMED);
+    CHECK(strstr(tr_reader_error(rd)->msg, "time goes back") != NULL);
+    tr_reader_close(rd);
+    CHECK(tr_reader_open_path(path, TR_READ_STRICT | TR_READ_TIMES, &err) == NULL);
+    CHECK_EQ(err.cls, TR_ERR_MALFORMED);
     unlink(path);
 }
 
@@ -420,7 +472,8 @@ static void random_runs_replay_to_the_same_digest(void) {
         size_t len;
         run_to_memory(&sc, &cfg, &res, &buf, &len);
         tr_error err = {0};
-        tr_reader *rd = tr_reader_open_mem(buf, len, TR_READ_STRICT | TR_READ_TIMES, &err);
+        int mode = TR_READ_STRICT | TR_READ_TIMES | (run % 2 ? TR_READ_LAZY : 0);
+        tr_reader *rd = tr_reader_open_mem(buf, len, mode, &err);
         CHECK(rd != NULL);
         FILE *out = fmemopen(out_text, sizeof out_text, "w"), *ef = fmemopen(err_text, sizeof err_text, "w");
         rp_opts o = {0};
@@ -454,6 +507,7 @@ static void random_runs_replay_to_the_same_digest(void) {
     X(a_trace_without_sections_is_rejected)                              \
     X(every_conf_key_out_of_range_is_rejected_naming_it)                 \
     X(an_m_whose_time_goes_backwards_is_rejected)                        \
+    X(a_lazy_reader_finds_the_rest_while_iterating)                      \
     X(the_recorded_outcome_is_printed_and_reproduced)                    \
     X(a_divergence_shows_five_events_of_context_on_each_side)            \
     X(tolerant_goes_on_and_reports_how_long_the_runs_stayed_together)    \
