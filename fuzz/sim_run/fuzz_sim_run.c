@@ -43,8 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     sim_result res;
     int o = sim_run(&sc, &cfg, &res);
     if (sim_fuzz_is_finding(o)) {
-        fprintf(stderr, "gmpsim fuzz: %s: %s (event %llu) [%s]\n", sim_outcome_name(o), res.message,
-                (unsigned long long)res.violation_seq, gmp_fuzz_crash_site(&res));
+        fprintf(stderr, "gmpsim fuzz: %s: %s (event %llu)\ngmpsim fuzz: crash site %s\n", sim_outcome_name(o),
+                res.message, (unsigned long long)res.violation_seq, gmp_fuzz_crash_site(&res));
         gmp_fuzz_crash(&res);
     }
     sim_result_free(&res);
