@@ -460,10 +460,21 @@ static bool random_outcome_ok(int outcome) {
     return outcome != OUT_INVARIANT && outcome != OUT_HANG && outcome != OUT_REJECTED;
 }
 
+typedef struct sweep_opts {
+    uint64_t seeds, nrandom;
+    bool twice, vary;
+    int mutant;
+} sweep_opts;
+
+/* --vary: run k of the sweep takes its GOMAXPROCS (0: the scenario's) and
+ * step jitter from these, so one sweep covers several of each. */
+static const int32_t vary_procs[] = {0, 1, 2, 4, 8};
+static const uint32_t vary_jitter_ns[] = {0, 200, 1000};
+
 /* One sweep run.  expect: the outcome name a built-in declares, or NULL
  * for a random scenario (random_outcome_ok).  Returns an exit status. */
 static int sweep_one(const char *name, const char *expect, const scenario *sc, uint64_t seed, int s,
-                     bool twice, int mutant) {
+                     const sweep_opts *o, uint64_t k) {
     sim_config cfg;
     sim_config_default(&cfg);
     cfg.check = true;
@@ -474,7 +485,11 @@ static int sweep_one(const char *name, const char *expect, const scenario *sc, u
     cfg.preempt_den = 16;
     cfg.strategy = s == 0 ? STRAT_RANDOM : s == 1 ? STRAT_PCT : STRAT_RR;
     cfg.pct_depth = 3;
-    cfg.rt.mutant = mutant;
+    cfg.rt.mutant = o->mutant;
+    if (o->vary) {
+        cfg.rt.gomaxprocs = vary_procs[k % (sizeof vary_procs / sizeof vary_procs[0])];
+        cfg.jitter_ns = vary_jitter_ns[k % (sizeof vary_jitter_ns / sizeof vary_jitter_ns[0])];
+    }
     sim_result a, b;
     sim_run(sc, &cfg, &a);
     int rc = EXIT_OK;
@@ -485,7 +500,7 @@ static int sweep_one(const char *name, const char *expect, const scenario *sc, u
                 a.message[0] ? ": " : "", a.message);
         rc = EXIT_INVARIANT;
     }
-    if (twice) {
+    if (o->twice) {
         sim_run(sc, &cfg, &b);
         if (a.digest != b.digest || a.events != b.events) {
             fprintf(stderr, "NOT deterministic in-process: %s seed %" PRIu64 " %s\n", name, seed, sweep_strategies[s]);
@@ -493,17 +508,17 @@ static int sweep_one(const char *name, const char *expect, const scenario *sc, u
         }
         sim_result_free(&b);
     }
-    printf("%s\t%" PRIu64 "\t%s\t%s\t%" PRIu64 "\t%016" PRIx64 "\n", name, seed, sweep_strategies[s], got,
-           a.events, a.digest);
+    if (o->vary)
+        printf("%s\t%" PRIu64 "\t%s/procs=%d/jitter=%u\t%s\t%" PRIu64 "\t%016" PRIx64 "\n", name, seed,
+               sweep_strategies[s], (int)cfg.rt.gomaxprocs, (unsigned)cfg.jitter_ns, got, a.events, a.digest);
+    else
+        printf("%s\t%" PRIu64 "\t%s\t%s\t%" PRIu64 "\t%016" PRIx64 "\n", name, seed, sweep_strategies[s], got,
+               a.events, a.digest);
     sim_result_free(&a);
     return rc;
 }
 
-typedef struct sweep_opts {
-    uint64_t seeds, nrandom;
-    bool twice;
-    int mutant;
-} sweep_opts;
+
 
 static bool set_sweep_mutant(void *opts, const char *v, char *why, size_t why_len) {
     return parse_mutant(v, &((sweep_opts *)opts)->mutant, why, why_len);
@@ -518,6 +533,9 @@ static const cf_flag sweep_flags[] = {
      CF_AT(sweep_opts, nrandom), .range = &sweep_range},
     {.name = "twice", .type = CF_BOOL, .help = "run each twice in-process; exit 9 if the digests differ",
      CF_AT(sweep_opts, twice)},
+    {.name = "vary", .type = CF_BOOL,
+     .help = "vary GOMAXPROCS (the scenario's, 1, 2, 4, 8) and jitter (0, 200ns, 1us) from run to run",
+     CF_AT(sweep_opts, vary)},
     {.name = "mutant", .type = CF_FUNC, .metavar = "NAME", .help = "switch on a seeded bug (`gmpsim mutants`); the sweep should then fail",
      .def = "none", .set = set_sweep_mutant, .example = "ready-skips-wakep"},
 };
@@ -542,8 +560,7 @@ int fz_cmd_sweep(int argc, char **argv) {
     int prc = cf_parse(&fz_sweep_command, argc - 1, argv + 1, &o, &p, stdout, stderr);
     if (prc != CF_OK)
         return cf_exit_code(prc);
-    uint64_t seeds = o.seeds, nrandom = o.nrandom;
-    bool twice = o.twice;
+    uint64_t seeds = o.seeds, nrandom = o.nrandom, k = 0;
     int rc = EXIT_OK;
     static scenario sc;
     for (size_t i = 0; i < sc_nbuiltins; i++) {
@@ -552,8 +569,8 @@ int fz_cmd_sweep(int argc, char **argv) {
             return EXIT_REJECTED;
         for (uint64_t seed = 1; seed <= seeds; seed++)
             for (int s = 0; s < 3; s++)
-                rc = sweep_worst(rc, sweep_one(sc_builtins[i].name, sc_builtins[i].expect, &sc, seed, s,
-                                               twice, o.mutant));
+                rc = sweep_worst(rc, sweep_one(sc_builtins[i].name, sc_builtins[i].expect, &sc, seed, s, &o,
+                                               k++));
     }
     for (uint64_t r = 0; r < nrandom; r++) {
         uint64_t rng = 0x5eed0000ull + r;
@@ -565,7 +582,7 @@ int fz_cmd_sweep(int argc, char **argv) {
         sc_decode(bytes, 16 + r % (sizeof bytes - 16), &sc);
         char name[32];
         snprintf(name, sizeof name, "random%" PRIu64, r);
-        rc = sweep_worst(rc, sweep_one(name, NULL, &sc, 1 + r, (int)(r % 3), twice, o.mutant));
+        rc = sweep_worst(rc, sweep_one(name, NULL, &sc, 1 + r, (int)(r % 3), &o, k++));
     }
     return rc;
 }
