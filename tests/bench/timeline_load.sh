@@ -18,8 +18,11 @@ trap 'rm -rf "$w"' EXIT
 printf 'gomaxprocs 4\nchan c 8\nwaitgroup wg\nbody w {\n  loop %d { send c; gosched }\n  done wg\n}\nbody r {\n  loop %d { recv c; work 5us }\n  done wg\n}\nmain {\n  add wg 8\n  go w x4\n  go r x4\n  wait wg\n}\n' \
   "$loops" "$loops" > "$w/big.gmp"
 "$g" run "$w/big.gmp" --trace "$w/big.gmt" | grep -E '^events' | sed 's/^/trace: /'
-/usr/bin/time -f '%e' -o "$w/t" "$g" export "$w/big.gmt" --html "$w/big.html" >/dev/null
-printf 'export --html: %s s, page %s MB\n' "$(cat "$w/t")" "$(echo "$(stat -c %s "$w/big.html") / 1048576" | bc -l | cut -c1-5)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (wall times grow with it; CPU times do not)"
+/usr/bin/time -f '%e %U %S' -o "$w/t" "$g" export "$w/big.gmt" --html "$w/big.html" >/dev/null
+read -r secs user sys < "$w/t"
+printf 'export --html: %s s wall, %s s CPU, page %s MB\n' "$secs" "$(echo "$user + $sys" | bc -l)" \
+  "$(echo "$(stat -c %s "$w/big.html") / 1048576" | bc -l | cut -c1-5)"
 flags=(--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking
        --disable-component-update --disable-sync --window-size=1200,700 --user-data-dir="$w/profile")
 # page load, measured by the page (the DOM dump itself is not timed)
@@ -28,6 +31,7 @@ chromium "${flags[@]}" --dump-dom "file://$w/big.html" 2>/dev/null | grep -o 'da
 echo '<html><body>empty</body></html>' > "$w/empty.html"
 /usr/bin/time -f '%e' -o "$w/t" chromium "${flags[@]}" --screenshot="$w/e.png" "file://$w/empty.html" 2>/dev/null
 empty=$(cat "$w/t")
-/usr/bin/time -f '%e %M' -o "$w/t" chromium "${flags[@]}" --screenshot="$w/big.png" "file://$w/big.html" 2>/dev/null
-read -r secs kb < "$w/t"
-printf 'chromium screenshot: %s s wall (empty page: %s s), peak RSS %s MB\n' "$secs" "$empty" "$((kb / 1024))"
+/usr/bin/time -f '%e %M %U %S' -o "$w/t" chromium "${flags[@]}" --screenshot="$w/big.png" "file://$w/big.html" 2>/dev/null
+read -r secs kb user sys < "$w/t"
+printf 'chromium screenshot: %s s wall, %s s CPU of the browser process (empty page: %s s wall), peak RSS %s MB\n' \
+  "$secs" "$(echo "$user + $sys" | bc -l)" "$empty" "$((kb / 1024))"
