@@ -196,6 +196,7 @@ const cmd_entry cmd_commands[] = {
     {&fz_sweep_command, fz_cmd_sweep},
     {&rp_replay_command, rp_cmd_replay},
     {&tg_minimize_command, tg_cmd_minimize},
+    {&tg_diff_command, tg_cmd_diff},
     {&tr_dump_command, tr_cmd_dump},
     {&tr_export_command, tr_cmd_export},
     {&builtins_command, cmd_builtins},

@@ -3,6 +3,7 @@
  * (minimize), compare it with another run (diff), and explain it.
  *
  *   gmpsim minimize TRACE|FINDING -o OUT   (triage/minimize.c)
+ *   gmpsim diff A B [--json]               (triage/diff.c)
  *
  * The layer sits on sim/ and traces/: it loads a trace's own sections
  * (scenario text, configuration, recorded draws), re-runs variations of
@@ -79,7 +80,8 @@ void tg_probe_free(tg_probe *p);
 tg_sig tg_signature(const sim_result *res, const tg_probe *p);
 
 /* ---- commands ---- */
-extern const cf_command tg_minimize_command;
+extern const cf_command tg_minimize_command, tg_diff_command;
 int tg_cmd_minimize(int argc, char **argv);
+int tg_cmd_diff(int argc, char **argv);   /* triage/diff.c */
 
 #endif

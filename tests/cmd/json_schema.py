@@ -143,6 +143,9 @@ def main():
     data = open(trace, "rb").read()
     open(cut, "wb").write(data[:len(data) - 7])
     reseed(trace, other)
+    trace2 = os.path.join(work, "t2.gmt")
+    subprocess.run([gmpsim, "run", "builtin:worker_pool", "--procs", "2", "--trace", trace2],
+                   check=True, capture_output=True)
     cases = [
         (["run", "builtin:pingpong"], 0),
         (["run", "builtin:spawn_storm", "--check", "--mutant", "runqputslow-forgets-g"], 3),
@@ -151,6 +154,7 @@ def main():
         (["replay", trace], 0),
         (["replay", other, "--seed-only"], 9),
         (["replay", trace, "--at", "40"], 0),
+        (["diff", trace, trace2], 1),
         (["version"], 0),
         (["mutants"], 0),
         (["builtins"], 0),
