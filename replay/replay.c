@@ -244,10 +244,12 @@ static void on_event(void *ctx, uint64_t seq, const tr_event *e) {
         st->got_after[st->ngot_after++] = *e;
     }
     bool final = e->kind == EV_EXIT || e->kind == EV_INVARIANT;
-    if (st->o->at && seq == st->o->at_seq && !final) {
-        print_state_at(st->o, seq, e);
-        st->stopping = true;
-        sim_stop(OUT_OK, "replay stopped at the requested event");
+    if (st->o->at && seq == st->o->at_seq) {
+        print_state_at(st->o, seq, e);   /* an invariant's N too: the number its message gives */
+        if (!final) {
+            st->stopping = true;
+            sim_stop(OUT_OK, "replay stopped at the requested event");
+        }
     }
     if (!st->o->tolerant && st->diverged && st->ngot_after >= CONTEXT && !final && !st->stopping) {
         st->stopping = true;
@@ -299,6 +301,7 @@ typedef struct ending {
     bool known;
     int outcome, code, invariant;
     uint64_t seq;            /* the exit event's number */
+    uint64_t inv_seq;        /* the invariant event's (the number messages give) */
     bool has_site;
     tr_event site;
     uint64_t site_seq;
@@ -318,6 +321,7 @@ static ending recorded_ending(const tr_reader *rd) {
     size_t s = n - 1;
     if (s > 0 && t[s - 1].kind == EV_INVARIANT) {
         en.invariant = (int)t[s - 1].a[0];
+        en.inv_seq = first + s - 1;
         s--;
     }
     if (s > 0) {
@@ -331,6 +335,10 @@ static ending recorded_ending(const tr_reader *rd) {
 static ending rerun_ending(const rp_state *st, const sim_result *res) {
     ending en = {.known = true, .outcome = res->outcome, .code = sim_outcome_exit_code(res->outcome),
                  .invariant = res->outcome == OUT_INVARIANT ? res->invariant : -1, .seq = res->violation_seq};
+    if (res->outcome == OUT_INVARIANT) {   /* violation_seq numbers the invariant record; exit follows */
+        en.inv_seq = res->violation_seq;
+        en.seq = res->violation_seq + 1;
+    }
     /* the re-run's last events: ..., site, [invariant,] exit */
     uint64_t back = en.invariant >= 0 ? 3 : 2;
     if (st->got >= back) {
@@ -348,7 +356,7 @@ static void print_ending(FILE *out, const char *who, const ending *en) {
     }
     say(out, "%s: outcome %s (exit %d)", who, sim_outcome_name(en->outcome), en->code);
     if (en->invariant >= 0 || en->outcome == OUT_INVARIANT)
-        say(out, ", invariant %s", gmp_invariant_name(en->invariant));
+        say(out, ", invariant %s at event %" PRIu64, gmp_invariant_name(en->invariant), en->inv_seq);
     say(out, ", ends at event %" PRIu64 "\n", en->seq);
     if (en->has_site) {
         char line[LINE];

@@ -44,14 +44,15 @@ void rt_trace_emit(unsigned kind, uint32_t a0, uint32_t a1, uint32_t a2);
 
 /* Inline: only the on/off test and the per-kind count, whose index is a
  * constant at every call site. */
-static inline void rt_trace(unsigned kind, uint32_t a0, uint32_t a1, uint32_t a2) {
+static inline void rt_trace(unsigned kind, uint32_t a0, uint32_t a1, uint32_t a2, const char *fn) {
     trace *t = plat_trace();
     if (!t->on)
         return;
     t->counts[kind]++;
+    rt_last_site = (rt_site){fn, kind};
     rt_trace_emit(kind, a0, a1, a2);
 }
-#define TRACE(kind, a0, a1, a2) rt_trace(EV_##kind, (uint32_t)(a0), (uint32_t)(a1), (uint32_t)(a2))
+#define TRACE(kind, a0, a1, a2) rt_trace(EV_##kind, (uint32_t)(a0), (uint32_t)(a1), (uint32_t)(a2), __func__)
 #define GOID(gp) ((gp) ? (uint32_t)(gp)->goid : 0u)
 #define PID(pp) ((pp) ? (uint32_t)(pp)->id : (uint32_t)TR_NONE)
 

@@ -30,6 +30,15 @@ const char *rt_mutant_name(int mut);        /* "runqputslow-forgets-g" */
 const char *rt_mutant_desc(int mut);
 int rt_mutant_by_name(const char *name);    /* MUT_NONE for "none", -1 if unknown */
 
+/* The last event the runtime traced and the runtime function that traced
+ * it: a failure's decision site (findings' signatures).  Written by TRACE
+ * while tracing is on; reset by the simulator at the start of each run. */
+typedef struct rt_site {
+    const char *fn;   /* __func__ of the TRACE, NULL before the first */
+    unsigned kind;    /* EV_* */
+} rt_site;
+extern rt_site rt_last_site;
+
 /* Go's nanotime is CLOCK_MONOTONIC: time since the machine booted, never
  * near zero.  Code that starts from a zero timestamp sees that (sysmon's
  * first look at a P, for one), so the runtime's clock runs this far

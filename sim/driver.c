@@ -655,7 +655,9 @@ _Noreturn void sim_end(int outcome, const char *msg) {
         simw.ending = true;
         simw.outcome = outcome;
         snprintf(simw.message, sizeof simw.message, "%s", msg);
-        simw.violation_seq = tr_seq(&simw.tr);
+        simw.site = rt_last_site;
+        if (!simw.have_violation)
+            simw.violation_seq = tr_seq(&simw.tr);
         if (simw.tr.on && simw.cur != NULL) {
             m *mp = simw.cur->m;
             tr_emit(&simw.tr, EV_EXIT, simw.cur->vt, (unsigned)mp->id,
@@ -681,6 +683,8 @@ void sim_fail(int invariant, const char *fmt, ...) {
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     simw.invariant = invariant;
+    simw.violation_seq = tr_seq(&simw.tr);   /* the index of the invariant record below */
+    simw.have_violation = true;
     if (simw.tr.on) {
         sim_thread *t = simw.cur;
         m *mp = t ? t->m : NULL;

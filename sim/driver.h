@@ -115,7 +115,9 @@ typedef struct sim_world {
     int outcome;
     int exit_status;
     int invariant;
-    uint64_t violation_seq;
+    uint64_t violation_seq;    /* the invariant record's index; else the exit record's */
+    bool have_violation;       /* violation_seq is set (sim_fail) */
+    rt_site site;              /* the decision site at the end (rt_last_site) */
     char message[SIM_MSG_LEN];
 
     /* marks, in order */

@@ -184,6 +184,8 @@ static void collect(sim_result *res) {
     snprintf(res->message, sizeof res->message, "%s", simw.message);
     res->invariant = simw.invariant;
     res->violation_seq = simw.violation_seq;
+    res->site_fn = simw.site.fn;
+    res->site_kind = simw.site.fn != NULL ? (int)simw.site.kind : -1;
     res->digest = tr_digest(&simw.tr);
     res->events = tr_seq(&simw.tr);
     memcpy(res->counts, simw.tr.counts, sizeof res->counts);
@@ -302,6 +304,7 @@ static int run_world(const scenario *sc, gofunc mainfn, void *arg, int32_t procs
         run_rt.gomaxprocs = procs;
     run_main = mainfn;
     rt_xfer_on = cfg->check;
+    rt_last_site = (rt_site){NULL, 0};
     if (cfg->strategy == STRAT_PCT) {
         simw.pct_depth = cfg->pct_depth;
         setup_pct(cfg);

@@ -113,7 +113,8 @@ typedef struct sim_result {
     int exit_status;              /* the program's own exit status (OUT_OK) */
     char message[SIM_MSG_LEN];    /* human-readable cause */
     int invariant;                /* which invariant (OUT_INVARIANT), or -1 */
-    uint64_t violation_seq;       /* event number at the violation */
+    uint64_t violation_seq;       /* index of the invariant record (OUT_INVARIANT), as `dump`
+                                     numbers records; else of the exit record */
     uint64_t digest;              /* XXH3-64 of the trace */
     uint64_t events;
     uint64_t counts[EV__COUNT];
@@ -132,6 +133,9 @@ typedef struct sim_result {
     uint64_t replay_diverged_at;  /* index of the first mismatching draw */
     bool host_memory;             /* OUT_RESOURCE because this machine's memory ran out, not a
                                      modelled limit (replay: exit 11, never "diverged") */
+    const char *site_fn;          /* the runtime function of the last runtime event (a static
+                                     string), NULL if none: the failure's decision site */
+    int site_kind;                /* that event's EV_* kind, or -1 */
 } sim_result;
 
 /* Run scenario sc.  Returns the outcome (also in res). */

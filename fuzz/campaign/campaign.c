@@ -17,12 +17,13 @@
 #include "sim/scenario.h"
 #include "sim/sim.h"
 #include "sim/tracefile.h"
+#include <sys/wait.h>
 #include "traces/atomicfile.h"
 #include "traces/flags.h"
+#include "findings.h"
 
 enum {
     RANDOM_BYTES = 512,         /* input of one random scenario */
-    MAX_REPRODUCERS = 50,       /* failure directories written per campaign */
 };
 
 /* The campaign's own budgets per run: short, so a campaign covers a lot. */
@@ -114,19 +115,6 @@ void fz_mix_config(uint64_t *rng, sim_config *cfg) {
     cfg->jitter_ns = jitters[(r >> 48) % 4];
 }
 
-static void make_dirs(const char *path) {
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p == '/') {
-            *p = 0;
-            mkdir(buf, 0777);
-            *p = '/';
-        }
-    }
-    mkdir(buf, 0777);
-}
-
 /* The `gmpsim run` flags that reproduce cfg. */
 static void run_flags(const sim_config *cfg, char *buf, size_t len) {
     char strat[32];
@@ -187,62 +175,113 @@ static void reproduced(const fz_report *r, int got, int status, const trace_done
         snprintf(buf, len, "NO (nondeterminism! digest %016" PRIx64 ")", d->digest);
 }
 
-/* Write DIR/failures/<id>/: scenario.gmp, trace.gmt, repro.sh, result.txt,
- * as one folder that appears complete or not at all (af_dir). */
-void fz_found(campaign *c, const fz_report *r) {
-    if (c->written >= MAX_REPRODUCERS)
-        return;
-    static scenario rnd;
-    char name[64];
-    sim_config cfg;
-    const scenario *sc = fz_derive_run(c, r->run, &rnd, name, sizeof name, &cfg);
-    char dir[1024], path[1200];
-    snprintf(dir, sizeof dir, "%s/failures/%06" PRIu64 "-%s", c->out, r->run, name);
-    size_t tlen = sc_format(sc, NULL, 0);
+/* One finding's identity, as fill_repro and the report need it. */
+typedef struct found {
+    const campaign *c;
+    const fz_report *r;
+    const scenario *sc;
+    const sim_config *cfg;
+    const char *name;           /* the scenario's */
+    char detail[64];            /* invariant or signal */
+    char site[128];             /* "goready in ready()", or "" */
+} found;
+
+/* The reproducer's files: scenario.gmp, trace.gmt (recorded by a child),
+ * repro.sh, result.txt. */
+static bool fill_repro(void *ctx, af_dir *d) {
+    const found *f = ctx;
+    const fz_report *r = f->r;
+    char path[1200];
+    size_t tlen = sc_format(f->sc, NULL, 0);
     char *text = malloc(tlen + 1);
-    af_dir d;
-    int e = text == NULL ? ENOMEM : af_dir_open(&d, dir);
-    if (e != 0) {
-        fprintf(stderr, "gmpsim campaign: cannot write %s: %s\n", dir, af_strerror(e));
-        free(text);
-        return;
-    }
-    sc_format(sc, text, tlen + 1);
-    af_dir_write_file(&d, "scenario.gmp", text, tlen);
+    if (text == NULL)
+        return false;
+    sc_format(f->sc, text, tlen + 1);
+    int e = af_dir_write_file(d, "scenario.gmp", text, tlen);
     free(text);
-    trace_job job = {sc, &cfg, af_dir_path(&d, "trace.gmt", path, sizeof path)};
+    trace_job job = {f->sc, f->cfg, af_dir_path(d, "trace.gmt", path, sizeof path)};
     trace_done done = {0};
     int status = 0;
-    int got = fz_in_child(record_trace, &job, &done, sizeof done, c->run_timeout_ns, &status);
+    int got = fz_in_child(record_trace, &job, &done, sizeof done, f->c->run_timeout_ns, &status);
     bool have_trace = got == 0 && done.written;
     if (!have_trace) {   /* a crashed or killed writer leaves a partial file */
         unlink(path);
         char tmpdir[1200];
-        af_sweep_stale(af_dir_path(&d, ".", tmpdir, sizeof tmpdir));
+        af_sweep_stale(af_dir_path(d, ".", tmpdir, sizeof tmpdir));
     }
     char flags[512], buf[4096], again[160];
-    run_flags(&cfg, flags, sizeof flags);
+    run_flags(f->cfg, flags, sizeof flags);
     reproduced(r, got, status, &done, again, sizeof again);
     int n = snprintf(buf, sizeof buf,
                      "#!/bin/sh\n# Reproduces: %s (%s)\n"
                      "exec \"${GMPSIM:-gmpsim}\" run \"$(dirname \"$0\")/scenario.gmp\" %s\n",
                      fz_outcome_name(r->outcome), r->message, flags);
-    af_dir_write_file(&d, "repro.sh", buf, n > 0 ? (size_t)n : 0);
-    chmod(af_dir_path(&d, "repro.sh", path, sizeof path), 0755);
+    e = e ? e : af_dir_write_file(d, "repro.sh", buf, n > 0 ? (size_t)n : 0);
+    chmod(af_dir_path(d, "repro.sh", path, sizeof path), 0755);
     n = snprintf(buf, sizeof buf,
-                 "outcome: %s\nmessage: %s\ninvariant: %s\nevent: %" PRIu64 "\ndigest: %016" PRIx64
+                 "outcome: %s\nmessage: %s\ninvariant: %s\nsite: %s\nevent: %" PRIu64 "\nevents: %" PRIu64
+                 "\ndigest: %016" PRIx64 "\nscenario: %s\nrun: %" PRIu64 " of campaign seed %" PRIu64
                  "\nreproduced: %s\ntrace: %s\n",
                  fz_outcome_name(r->outcome), r->message,
-                 r->outcome == OUT_INVARIANT ? gmp_invariant_name(r->invariant) : "-", r->violation_seq,
-                 r->digest, again,
+                 r->outcome == OUT_INVARIANT ? gmp_invariant_name(r->invariant) : "-", f->site[0] ? f->site : "-",
+                 r->violation_seq, r->events, r->digest, f->name, r->run, f->c->seed, again,
                  have_trace ? "trace.gmt" : got != 0 ? "none (the re-run did not finish; run repro.sh)" : done.why);
-    af_dir_write_file(&d, "result.txt", buf, n > 0 ? (size_t)n : 0);
-    if ((e = af_dir_commit(&d)) != 0) {
-        fprintf(stderr, "gmpsim campaign: cannot write %s: %s\n", dir, af_strerror(e));
-        return;
+    e = e ? e : af_dir_write_file(d, "result.txt", buf, n > 0 ? (size_t)n : 0);
+    return e == 0;
+}
+
+/* The signature's parts: the invariant or the signal, and the site. */
+static void describe(found *f) {
+    const fz_report *r = f->r;
+    f->detail[0] = f->site[0] = 0;
+    if (r->outcome == OUT_INVARIANT)
+        snprintf(f->detail, sizeof f->detail, "%s", gmp_invariant_name(r->invariant));
+    else if (r->outcome == OUT_CRASH && r->signal > 0)
+        snprintf(f->detail, sizeof f->detail, "SIG%s", sigabbrev_np(r->signal) ? sigabbrev_np(r->signal) : "?");
+    bool sited = r->outcome == OUT_INVARIANT || r->outcome == OUT_CRASH;
+    if (sited && r->site_kind >= 0 && r->site_kind < EV__COUNT && r->site_fn[0])
+        snprintf(f->site, sizeof f->site, "%s in %s()", tr_kinds[r->site_kind].name, r->site_fn);
+}
+
+static void note_signature(campaign *c, const char *sig, bool is_new) {
+    for (int i = 0; i < c->nsigs; i++)
+        if (strcmp(c->sigs[i].name, sig) == 0) {
+            c->sigs[i].hits++;
+            return;
+        }
+    if (c->nsigs < MAX_SIGS) {
+        snprintf(c->sigs[c->nsigs].name, sizeof c->sigs[0].name, "%s", sig);
+        c->sigs[c->nsigs].hits = 1;
+        c->sigs[c->nsigs++].is_new = is_new;
     }
-    c->written++;
-    printf("FAILURE %s: %s: %s\n  reproducer: %s\n", name, fz_outcome_name(r->outcome), r->message, dir);
+}
+
+/* A failing run: merge it into DIR/findings/<signature>/ (findings.h). */
+void fz_found(campaign *c, const fz_report *r) {
+    static scenario rnd;
+    char name[64], sig[FND_SIG_LEN], tag[128];
+    sim_config cfg;
+    found f = {.c = c, .r = r, .name = name};
+    f.sc = fz_derive_run(c, r->run, &rnd, name, sizeof name, &cfg);
+    f.cfg = &cfg;
+    describe(&f);
+    bool sited = f.site[0] != 0;
+    fnd_signature(sig, sizeof sig, fz_outcome_name(r->outcome), f.detail, sited ? tr_kinds[r->site_kind].name : NULL,
+                  sited ? r->site_fn : NULL);
+    snprintf(tag, sizeof tag, "s%" PRIu64 "-r%" PRIu64 "-%s", c->seed, r->run, name);
+    fnd_case fc = {.signature = sig, .outcome = fz_outcome_name(r->outcome), .detail = f.detail,
+                   .site = f.site, .message = r->message, .tag = tag, .events = r->events,
+                   .fill = fill_repro, .ctx = &f};
+    fnd_verdict v;
+    int e = fnd_record(c->out, &fc, &v);
+    if (e != 0)
+        fprintf(stderr, "gmpsim campaign: cannot write %s/findings/%s: %s\n", c->out, sig, af_strerror(e));
+    note_signature(c, sig, v.is_new);
+    if (!v.is_new && !v.replaced)
+        return;
+    printf("FAILURE %s%s%s%s%s in %s (run %" PRIu64 "): %s\n  %s: %s/findings/%s/%s/repro.sh\n",
+           fz_outcome_name(r->outcome), f.detail[0] ? " " : "", f.detail, f.site[0] ? " at " : "", f.site, name,
+           r->run, r->message, v.is_new ? "new finding" : "smaller reproducer", c->out, sig, v.reproducer);
     fflush(stdout);
 }
 
@@ -335,7 +374,7 @@ static const cf_flag campaign_flags[] = {
     {.name = "run-timeout", .type = CF_DURATION, .metavar = "D",
      .help = "wall-clock limit of one run; past it the run is a finding, outcome timeout", .def = "10s",
      CF_AT(campaign, run_timeout_ns), .range = &run_timeout_range, .example = "2s"},
-    {.name = "out", .type = CF_STRING, .metavar = "DIR", .help = "where failures/ goes", .def = "campaign",
+    {.name = "out", .type = CF_STRING, .metavar = "DIR", .help = "the findings folder (findings/, summary.json, junit.xml)", .def = "campaign",
      CF_AT(campaign, out), .example = "campaign"},
     {.name = "seed", .type = CF_UINT, .metavar = "S", .help = "campaign seed (each run's seed derives from it)",
      .def = "1", CF_AT(campaign, seed), .range = &sim_conf_ranges[SIMK_seed]},
@@ -357,10 +396,11 @@ const cf_command fz_campaign_command = {
     .name = "campaign", .args = "", .min_args = 0, .max_args = 0,
     .summary = "Run a bounded fuzzing campaign, every invariant checked after every event",
     .about = "Runs happen in --jobs worker processes; a run that crashes its worker (outcome crash) or passes\n"
-             "--run-timeout (outcome timeout) is a finding like an invariant violation or a hang.  Each failure\n"
-             "leaves DIR/failures/<run>-<scenario>/ with scenario.gmp, trace.gmt, repro.sh and result.txt.\n"
-             "SIGINT or SIGTERM stops the workers and prints the summary.  Exit 3 if anything failed, else 0;\n"
-             "10 if --out cannot be written (checked before any run).",
+             "--run-timeout (outcome timeout) is a finding like an invariant violation or a hang.  Failures are\n"
+             "grouped by signature in DIR/findings/<signature>/ (docs/findings.md): the smallest reproducer\n"
+             "(scenario.gmp, trace.gmt, repro.sh, result.txt), examples, hit counts; campaigns on one DIR merge.\n"
+             "DIR/summary.json and DIR/junit.xml are written at the end, also after SIGINT or SIGTERM.\n"
+             "Exit 3 if anything failed, else 0; 10 if --out cannot be written (checked before any run).",
     .flags = campaign_flags, .nflags = CF_NFLAGS(campaign_flags),
 };
 
@@ -384,28 +424,36 @@ static void summary(const campaign *c, double elapsed) {
     for (int o = 0; o < FZ_OUT__COUNT; o++)
         if (c->outcomes[o])
             printf(" %s=%" PRIu64, fz_outcome_name(o), c->outcomes[o]);
-    printf("\n  failures    %" PRIu64 "%s\n", c->failures,
-           c->failures ? " (reproducers listed above, under the failures/ folder of --out)" : "");
+    printf("\n  failures    %" PRIu64 " runs, %d signatures (%s/findings/)\n", c->failures, c->nsigs, c->out);
+    for (int i = 0; i < c->nsigs; i++)
+        printf("    %-60s %6" PRIu64 " hits%s\n", c->sigs[i].name, c->sigs[i].hits, c->sigs[i].is_new ? "  (new)" : "");
     if (c->failures)
         printf("  first       after %.2f s, run %" PRIu64 "\n", c->first_failure_s, c->first_failure_run);
     printf("  mutant      %s\n", rt_mutant_name(c->mutant));
+    printf("  summary     %s/summary.json, %s/junit.xml\n", c->out, c->out);
     fflush(stdout);
+}
+
+static int write_summary(const campaign *c, double elapsed, int exit_code) {
+    const char *names[FZ_OUT__COUNT];
+    for (int o = 0; o < FZ_OUT__COUNT; o++)
+        names[o] = fz_outcome_name(o);
+    fnd_campaign fc = {.command = "campaign", .seed = c->seed, .runs = c->runs, .jobs = c->jobs,
+                       .checks = c->checks, .events = c->events, .failures = c->failures, .seconds = elapsed,
+                       .mutant = rt_mutant_name(c->mutant), .interrupted = c->interrupted, .exit_code = exit_code,
+                       .outcome_names = names, .outcome_counts = c->outcomes, .noutcomes = FZ_OUT__COUNT};
+    int e = fnd_summary(c->out, &fc);
+    if (e != 0)
+        fprintf(stderr, "gmpsim campaign: cannot write %s/summary.json: %s\n", c->out, af_strerror(e));
+    return e;
 }
 
 /* --out must be a folder we can write, checked before any run (exit 10). */
 static bool out_ready(const campaign *c) {
-    char dir[1024], probe[1100];
-    snprintf(dir, sizeof dir, "%s/failures", c->out);
-    make_dirs(dir);
-    snprintf(probe, sizeof probe, "%s/.gmpsim-probe", dir);
-    struct stat st;
-    int e = stat(dir, &st) != 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : af_write_file(probe, "", 0);
-    if (e != 0) {
+    int e = fnd_prepare(c->out);
+    if (e != 0)
         fprintf(stderr, "gmpsim campaign: cannot write into --out %s: %s\n", c->out, af_strerror(e));
-        return false;
-    }
-    unlink(probe);
-    return true;
+    return e == 0;
 }
 
 int fz_cmd_campaign(int argc, char **argv) {
@@ -443,10 +491,14 @@ int fz_cmd_campaign(int argc, char **argv) {
             c.nscs, c.random_pct, limit, c.jobs, c.seed, rt_mutant_name(c.mutant), c.out);
     double t0 = fz_wall_s();
     fz_supervise(&c);
-    summary(&c, fz_wall_s() - t0);
+    double elapsed = fz_wall_s() - t0;
+    int code = c.failures ? EXIT_INVARIANT : EXIT_OK;
+    if (write_summary(&c, elapsed, code) != 0 && code == EXIT_OK)
+        code = EXIT_IO;
+    summary(&c, elapsed);
     for (int i = 0; i < c.nscs; i++)
         free(c.scs[i].sc);
-    return c.failures ? EXIT_INVARIANT : EXIT_OK;
+    return code;
 }
 
 /* ---- sweep ---- */

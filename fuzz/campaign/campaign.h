@@ -14,9 +14,10 @@
  * The runs happen in worker processes (supervisor.c): a run that kills its
  * worker is a finding (outcome crash), so is one past --run-timeout
  * (outcome timeout).  Run i's scenario and configuration derive from the
- * seed and i alone, so --runs N gives the same runs with any --jobs.  Each
- * failing run leaves DIR/failures/<id>/ with the scenario, its trace, and
- * the exact command that reproduces it, all written atomically.
+ * seed and i alone, so --runs N gives the same runs with any --jobs.
+ * Failing runs are grouped by signature in DIR/findings/<signature>/
+ * (findings.h, docs/findings.md), merged across campaigns, with
+ * DIR/summary.json and DIR/junit.xml, all written atomically.
  *
  * A sweep prints one digest line per (scenario, configuration) of a fixed
  * matrix, so builds and processes can be compared (determinism tests).

@@ -21,6 +21,7 @@
 enum {
     MAX_SCENARIOS = 128,
     MAX_JOBS = 64,
+    MAX_SIGS = 256,             /* signatures listed in one campaign's summary */
     /* Campaign-level outcomes past the simulator's own (sim_outcome). */
     OUT_CRASH = OUT__COUNT,   /* the worker was killed by a signal (or exited) mid-run */
     OUT_TIMEOUT,              /* the run passed --run-timeout of wall-clock time */
@@ -53,6 +54,12 @@ typedef struct campaign {
     double first_failure_s;     /* wall time to the first failure */
     uint64_t first_failure_run;
     uint64_t outcomes[FZ_OUT__COUNT];
+    struct {
+        char name[200];
+        uint64_t hits;          /* in this campaign */
+        bool is_new;            /* first seen by this campaign */
+    } sigs[MAX_SIGS];
+    int nsigs;
     bool interrupted;           /* SIGINT or SIGTERM ended it */
     int stop_signal;
 } campaign;
@@ -63,6 +70,9 @@ typedef struct fz_report {
     int32_t outcome;            /* OUT_*, OUT_CRASH, OUT_TIMEOUT */
     int32_t invariant;
     uint64_t violation_seq, events, checks, digest;
+    int32_t signal;             /* OUT_CRASH: the signal that killed the worker, or 0 */
+    int32_t site_kind;          /* the decision site (sim_result.site_*), -1: none */
+    char site_fn[48];
     char message[SIM_MSG_LEN];
 } fz_report;
 

@@ -42,6 +42,11 @@ enum { PROGRESS_EVERY_S = 5, POLL_MS = 20, REPORTS_PER_READ = 16 };
 typedef struct slot {
     _Atomic int64_t run;        /* the run in progress, -1 when none */
     _Atomic int64_t start_ns;   /* when it started (CLOCK_MONOTONIC) */
+    /* The decision site so far (rt_last_site), kept by the worker's event
+     * hook, for a run that crashes: read only after the worker is gone. */
+    int32_t site_kind;
+    char site_fn[48];
+    const char *site_cached;    /* the worker's: the fn last copied */
 } slot;
 
 typedef struct shared {
@@ -94,6 +99,17 @@ static void child_signals(pid_t parent) {
         _exit(0);
 }
 
+/* Per event: copy the decision site when its function changes. */
+static void site_hook(void *ctx, uint64_t seq, const tr_event *e) {
+    (void)seq, (void)e;
+    slot *s = ctx;
+    s->site_kind = (int32_t)rt_last_site.kind;
+    if (rt_last_site.fn != s->site_cached && rt_last_site.fn != NULL) {
+        s->site_cached = rt_last_site.fn;
+        snprintf(s->site_fn, sizeof s->site_fn, "%s", rt_last_site.fn);
+    }
+}
+
 static _Noreturn void worker_main(const campaign *c, shared *sh, int idx, int wfd, pid_t parent) {
     child_signals(parent);
     static scenario rnd;
@@ -105,16 +121,22 @@ static _Noreturn void worker_main(const campaign *c, shared *sh, int idx, int wf
             break;
         }
         atomic_store(&s->start_ns, mono_ns());
+        s->site_kind = -1;
+        s->site_fn[0] = 0;
+        s->site_cached = NULL;
         atomic_store(&s->run, (int64_t)run);   /* published before the run starts */
         char name[64];
         sim_config cfg;
         const scenario *sc = fz_derive_run(c, run, &rnd, name, sizeof name, &cfg);
+        cfg.hook = site_hook;
+        cfg.hook_ctx = s;
         sim_result res;
         sim_run(sc, &cfg, &res);
         fz_report r = {.run = run, .outcome = res.outcome, .invariant = res.invariant,
                        .violation_seq = res.violation_seq, .events = res.events, .checks = res.checks,
-                       .digest = res.digest};
+                       .digest = res.digest, .site_kind = res.site_kind};
         snprintf(r.message, sizeof r.message, "%s", res.message);
+        snprintf(r.site_fn, sizeof r.site_fn, "%s", res.site_fn ? res.site_fn : "");
         sim_result_free(&res);
         if (!write_all(wfd, &r, sizeof r))
             _exit(1);
@@ -200,13 +222,16 @@ static void on_exit_of(sup *s, int i, int status) {
     s->alive--;
     if (run < 0 || run == w->last_reported || s->c->interrupted)
         return;
-    fz_report r = {.run = (uint64_t)run, .invariant = -1};
+    fz_report r = {.run = (uint64_t)run, .invariant = -1, .site_kind = s->sh->slots[i].site_kind};
+    memcpy(r.site_fn, s->sh->slots[i].site_fn, sizeof r.site_fn);
+    r.site_fn[sizeof r.site_fn - 1] = 0;
     if (w->timed_out) {
         r.outcome = OUT_TIMEOUT;
         snprintf(r.message, sizeof r.message, "the run took longer than %.3f s of wall-clock time",
                  (double)s->c->run_timeout_ns / 1e9);
     } else {
         r.outcome = OUT_CRASH;
+        r.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
         if (WIFSIGNALED(status))
             snprintf(r.message, sizeof r.message, "the process was killed by SIG%s (signal %d)",
                      sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?", WTERMSIG(status));

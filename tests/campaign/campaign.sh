@@ -5,8 +5,8 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/gmpsim-campaign.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# result FOLDER KEY: the value of "KEY: value" in FOLDER/result.txt
-result() { sed -n "s/^$2: //p" "$1/result.txt"; }
+# field FILE KEY: the value of "KEY: value" in FILE (the first)
+field() { sed -n "s/^$2: //p" "$1" | head -n 1; }
 
 case_crash_is_a_finding_with_a_working_reproducer() {
   "$G" campaign --runs 40 --jobs 2 --mutant test-crash-on-steal --out "$W/c" >"$W/out" 2>&1
@@ -14,16 +14,18 @@ case_crash_is_a_finding_with_a_working_reproducer() {
   [ $rc = 3 ] || fail "exit $rc, wanted 3"
   grep -q "^campaign summary" "$W/out" || fail "no summary"
   grep -Eq "^  runs +40 " "$W/out" || fail "the campaign did not go on after the crash to all 40 runs"
-  grep -Eq "^FAILURE .*: crash: the process was killed by SIGSEGV" "$W/out" || fail "no crash FAILURE line"
+  grep -Eq "^FAILURE crash SIGSEGV at .*: the process was killed by SIGSEGV" "$W/out" || fail "no crash FAILURE line"
   n=0
-  for f in "$W"/c/failures/*/; do
-    [ "$(result "$f" outcome)" = crash ] || continue
+  for d in "$W"/c/findings/crash__SIGSEGV__*/; do
+    [ -f "$d/finding.txt" ] || continue
     n=$((n + 1))
-    [ "$(result "$f" reproduced)" = "yes (crashed again)" ] || fail "$f: not reproduced"
-    GMPSIM="$G" sh "$f/repro.sh" >/dev/null 2>&1; r=$?
-    [ $r -ge 128 ] || fail "$f/repro.sh exited $r; a crash (signal) wanted"
+    r=$d$(field "$d/finding.txt" reproducer)
+    [ "$(field "$r/result.txt" reproduced)" = "yes (crashed again)" ] || fail "$r: not reproduced"
+    GMPSIM="$G" sh "$r/repro.sh" >/dev/null 2>&1; code=$?
+    [ $code -ge 128 ] || fail "$r/repro.sh exited $code; a crash (signal) wanted"
   done
   [ $n -gt 0 ] || fail "no crash finding"
+  grep -q '"crash": [1-9]' "$W/c/summary.json" || fail "summary.json does not count the crashes"
   # A clean run of the same campaign has none: the crashes are the mutant's.
   "$G" campaign --runs 40 --jobs 2 --out "$W/d" >"$W/out2" 2>&1
   grep -q "crash=" "$W/out2" && fail "crashes without the mutant"
@@ -36,7 +38,7 @@ case_timeout_is_a_finding() {
   [ $rc = 3 ] || fail "exit $rc, wanted 3"
   grep -Eq "outcomes .*timeout=" "$W/out" || fail "no timeout outcome"
   grep -Eq "^  runs +60 " "$W/out" || fail "the campaign did not go on after a timeout"
-  grep -lq "^outcome: timeout" "$W"/t/failures/*/result.txt || fail "no timeout reproducer"
+  [ "$(field "$W/t/findings/timeout/finding.txt" outcome)" = timeout ] || fail "no timeout finding"
 }
 
 case_bad_out_is_exit_10_before_any_run() {
@@ -59,6 +61,8 @@ case_sigint_writes_the_summary() {
     [ $rc = 3 ] || fail "SIG$sig: exit $rc, wanted 3 (the mutant's failures)"
     grep -q "^campaign summary (interrupted)" "$W/out" || fail "SIG$sig: no summary"
     grep -q "^FAILURE" "$W/out" || fail "SIG$sig: no findings reported"
+    grep -q '"interrupted": true' "$W/s$sig/summary.json" || fail "SIG$sig: summary.json not written"
+    grep -q "<testcase" "$W/s$sig/junit.xml" || fail "SIG$sig: junit.xml not written"
     sleep 0.2
     pgrep -P $pid >/dev/null && fail "SIG$sig: workers left running"
   done
@@ -69,9 +73,58 @@ case_runs_repeat_across_job_counts() {
   "$G" campaign --runs 120 --jobs 1 --seed 7 --mutant ready-skips-wakep --out "$W/a" >"$W/a.out" 2>&1
   "$G" campaign --runs 120 --jobs 2 --seed 7 --mutant ready-skips-wakep --out "$W/b" >"$W/b.out" 2>&1
   cat "$W/a.out"
-  a=$(grep -E "^  (outcomes|events|runs) " "$W/a.out" | sed 's/(.*//'); b=$(grep -E "^  (outcomes|events|runs) " "$W/b.out" | sed 's/(.*//')
+  # the totals and each signature's hits (the lines between "failures" and "first")
+  a=$(sed -n '/^  runs /,/^  first /p' "$W/a.out" | grep -v '^  first' | sed 's/(.*//' | sort)
+  b=$(sed -n '/^  runs /,/^  first /p' "$W/b.out" | grep -v '^  first' | sed 's/(.*//' | sort)
   [ -n "$a" ] && [ "$a" = "$b" ] || fail "--jobs 1 and --jobs 2 differ: [$a] [$b]"
-  [ "$(ls "$W/a/failures")" = "$(ls "$W/b/failures")" ] || fail "different findings"
+  [ "$(ls "$W/a/findings")" = "$(ls "$W/b/findings")" ] || fail "different signatures"
+}
+
+# The same seeded bug found by campaigns with different seeds is one
+# signature: its hits add up, the smallest reproducer is kept.
+case_two_campaigns_merge_into_one_signature() {
+  "$G" campaign --runs 150 --seed 1 --mutant ready-skips-wakep --out "$W/m" >"$W/1.out" 2>&1
+  "$G" campaign --runs 150 --seed 2 --mutant ready-skips-wakep --out "$W/m" >"$W/2.out" 2>&1
+  cat "$W/1.out" "$W/2.out"
+  hits() { sed -n "s/^    $2 *\([0-9]*\) hits.*/\1/p" "$1"; }
+  both=0
+  for d in "$W"/m/findings/*/; do
+    s=$(basename "$d"); h1=$(hits "$W/1.out" "$s"); h2=$(hits "$W/2.out" "$s")
+    total=$(field "$d/finding.txt" hits)
+    [ "$total" = "$(( ${h1:-0} + ${h2:-0} ))" ] || fail "$s: $total hits in finding.txt, $h1 + $h2 in the campaigns"
+    [ -n "$h1" ] && [ -n "$h2" ] && both=$((both + 1))
+    # the reproducer is the smallest kept folder
+    kept=$(field "$d/finding.txt" reproducer_events)
+    for r in "$d"r-*/; do
+      e=$(field "$r/result.txt" events)
+      [ "$e" -ge "$kept" ] || fail "$s: $r has $e events, smaller than the reproducer's $kept"
+    done
+    [ "$(grep -c "^example: " "$d/finding.txt")" -le 3 ] || fail "$s: more than three examples"
+  done
+  [ $both -gt 0 ] || fail "no signature found by both campaigns"
+  n=$(ls "$W/m/findings" | wc -l)
+  [ "$(grep -c '"signature":' "$W/m/summary.json")" = "$n" ] || fail "summary.json lists a signature twice or misses one"
+  [ "$(grep -c '<testcase ' "$W/m/junit.xml")" = "$n" ] || fail "junit.xml: not one test case per signature"
+  grep -q '"schema": "gmpsim.campaign/1"' "$W/m/summary.json" || fail "no schema"
+  python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$W/m/summary.json" 2>/dev/null || \
+    { command -v python3 >/dev/null && fail "summary.json is not JSON"; }
+  return 0
+}
+
+# "invariant X at event N": N is the invariant record's number in dump,
+# in replay --at, in the reproducer's result.txt and in run's message.
+case_one_event_numbering() {
+  "$G" campaign --runs 60 --seed 3 --mutant ready-skips-wakep --out "$W/n" >"$W/out" 2>&1
+  d=$(ls -d "$W"/n/findings/invariant__*/ | head -n 1); [ -n "$d" ] || fail "no invariant finding"
+  r=$d$(field "$d/finding.txt" reproducer)
+  n=$(field "$r/result.txt" event)
+  inv=$(field "$r/result.txt" invariant)
+  "$G" dump "$r/trace.gmt" | grep -q "^#$n .* invariant " || fail "dump: #$n is not the invariant record"
+  "$G" replay "$r/trace.gmt" --at "$n" | head -n 1 | grep -q "^state after #$n .* invariant " || \
+    fail "replay --at $n does not stop at the invariant record"
+  "$G" replay "$r/trace.gmt" | grep -q "invariant $inv at event $n," || fail "replay does not name event $n"
+  sed -n 's/^exec "[^"]*" //p' "$r/repro.sh" >/dev/null
+  GMPSIM="$G" sh "$r/repro.sh" | grep -q "^invariant: $inv at event $n$" || fail "run does not say event $n"
 }
 
 case_$2

@@ -148,7 +148,7 @@ case_sigterm_run() { kill_run_trace TERM 3; kill_run_trace INT 1; }
 # Every reproducer folder holds its four files and a whole trace.
 folders_complete() {
   local f
-  for f in "$1"/failures/*/; do
+  for f in "$1"/findings/*/r-*/; do
     [ -d "$f" ] || continue
     case $f in *"$INFIX"*) continue ;; esac   # a folder being built (kill -9 leaves it)
     for x in scenario.gmp trace.gmt repro.sh result.txt; do [ -s "$f$x" ] || return 1; done
@@ -172,7 +172,7 @@ kill_campaign() {   # kill_campaign SIG ROUNDS
       folders_complete "$W/camp" || bad=$((bad + 1))
     fi
     left=$((left + $(temps "$W/camp")))
-    nf=$((nf + $(ls "$W/camp/failures" 2>/dev/null | wc -l)))
+    nf=$((nf + $(ls -d "$W"/camp/findings/*/r-*/ 2>/dev/null | wc -l)))
   done
   local ok=0; [ $bad = 0 ] && [ $left = 0 ] && ok=1
   row "kill -$1 during campaign (at$moments s)" "every reproducer folder complete; no temp left" \

@@ -370,8 +370,9 @@ static void the_recorded_outcome_is_printed_and_reproduced(void) {
     snprintf(path, sizeof path, "/tmp/gmpsim-replay-%d.gmt", (int)getpid());
     CHECK_EQ(sim_run_to_file(&sc, &cfg, path, &res, &terr), OUT_INVARIANT);
     char want[160];
-    snprintf(want, sizeof want, "recorded: outcome invariant (exit 3), invariant %s, ends at event %" PRIu64 "\n",
-             gmp_invariant_name(res.invariant), res.violation_seq);
+    snprintf(want, sizeof want,
+             "recorded: outcome invariant (exit 3), invariant %s at event %" PRIu64 ", ends at event %" PRIu64 "\n",
+             gmp_invariant_name(res.invariant), res.violation_seq, res.violation_seq + 1);
     sim_result_free(&res);
     rp_opts o = {0};
     CHECK_EQ(replay_into(&o), EXIT_OK);
