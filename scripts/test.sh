@@ -33,11 +33,11 @@ build() {
 }
 
 build default
-run_ctest --preset default
+run_ctest --preset default -j"$jobs"
 build asan
-run_ctest --preset asan
+run_ctest --preset asan -j"$jobs"
 build o0
-run_ctest --preset o0 -R 'determinism|runtime|sim'
+run_ctest --preset o0 -j"$jobs" -R 'determinism|runtime|sim'
 scripts/cross-build-determinism.sh build/default build/o0 build/asan
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$jobs" --target fuzz_scenario_text fuzz_scenario_bin fuzz_trace_reader fuzz_sim_run
