@@ -197,6 +197,7 @@ const cmd_entry cmd_commands[] = {
     {&rp_replay_command, rp_cmd_replay},
     {&tg_minimize_command, tg_cmd_minimize},
     {&tg_diff_command, tg_cmd_diff},
+    {&tg_explain_command, tg_cmd_explain},
     {&tr_dump_command, tr_cmd_dump},
     {&tr_export_command, tr_cmd_export},
     {&builtins_command, cmd_builtins},

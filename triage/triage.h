@@ -4,6 +4,7 @@
  *
  *   gmpsim minimize TRACE|FINDING -o OUT   (triage/minimize.c)
  *   gmpsim diff A B [--json]               (triage/diff.c)
+ *   gmpsim explain TRACE                   (triage/explain.c)
  *
  * The layer sits on sim/ and traces/: it loads a trace's own sections
  * (scenario text, configuration, recorded draws), re-runs variations of
@@ -80,8 +81,9 @@ void tg_probe_free(tg_probe *p);
 tg_sig tg_signature(const sim_result *res, const tg_probe *p);
 
 /* ---- commands ---- */
-extern const cf_command tg_minimize_command, tg_diff_command;
+extern const cf_command tg_minimize_command, tg_diff_command, tg_explain_command;
 int tg_cmd_minimize(int argc, char **argv);
-int tg_cmd_diff(int argc, char **argv);   /* triage/diff.c */
+int tg_cmd_diff(int argc, char **argv);      /* triage/diff.c */
+int tg_cmd_explain(int argc, char **argv);   /* triage/explain.c */
 
 #endif
