@@ -420,6 +420,7 @@ void sim_yield_slow(void) {
     cur->state = TH_READY;
     cur->key = cur->vt;
     heap_push(cur);
+    simw.yield_switches++;
     switch_to(take(next));
 }
 

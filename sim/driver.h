@@ -87,6 +87,8 @@ typedef struct sim_world {
     uint32_t preempt_den;
     uint32_t jitter_ns;        /* max extra ns per contended step (0: off) */
     uint64_t steps;            /* yield points through the slow path (pct/rr count all) */
+    uint64_t yields;           /* yield points (sim_step calls) */
+    uint64_t yield_switches;   /* yield points after which another thread ran */
     uint64_t pct_change[16];   /* PCT change points (step numbers) */
     int pct_nchange;
     int pct_next_low;          /* priority given at the next change point */

@@ -211,6 +211,8 @@ static void collect(sim_result *res) {
     res->check_first_miss = simw.check_first_miss;
     res->gs = allglen;
     res->ms = simw.nthreads;
+    res->yield_points = simw.yields;
+    res->yield_switches = simw.yield_switches;
     res->replay_diverged = simw.choice.diverged;
     res->replay_diverged_at = simw.choice.diverged_at;
     res->host_memory = host_memory(res);

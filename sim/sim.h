@@ -129,6 +129,8 @@ typedef struct sim_result {
     uint64_t check_first_miss;    /* event number of the first */
     uint32_t gs;                  /* goroutines allocated */
     uint32_t ms;                  /* threads created */
+    uint64_t yield_points;        /* steps at which another thread could run */
+    uint64_t yield_switches;      /* ... and did: the interleaving (another M ran) */
     bool replay_diverged;
     uint64_t replay_diverged_at;  /* index of the first mismatching draw */
     bool host_memory;             /* OUT_RESOURCE because this machine's memory ran out, not a

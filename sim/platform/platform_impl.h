@@ -32,6 +32,7 @@ static inline trace *plat_trace(void) { return &simw.tr; }
 static inline void sim_step(int64_t cost) {
     sim_thread *t = simw.cur;
     t->vt += cost;
+    simw.yields++;
     if (__builtin_expect(t->vt >= simw.next_vt, 0))
         sim_yield_slow();
 }
