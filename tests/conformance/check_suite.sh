@@ -2,7 +2,7 @@
 # tests/conformance/check_suite.sh DIR MIN: the conformance suite cannot
 # shrink unnoticed.  Every DIR/NAME.orders has a programs.tsv line (so its
 # ctest is registered); every programs.tsv line has NAME.gmp, NAME.orders
-# and its Go source (NAME.go, or the `src` file of NAME.build); and there
+# and its Go source (NAME.go, or the `src` files of NAME.build); and there
 # are at least MIN programs.
 set -eu
 cd "$1"
@@ -22,7 +22,9 @@ for p in $(grep -v '^#' programs.tsv | cut -f1); do
     s=$(sed -n 's/^src //p' "$p.build")
     [ -n "$s" ] && src=$s
   fi
-  test -s "$src" || { echo "$p: its Go source $src is missing"; exit 1; }
+  for f in $src; do
+    test -s "$f" || { echo "$p: its Go source $f is missing"; exit 1; }
+  done
 done
 echo "$n fixtures, each registered with its scenario and Go source"
 test "$n" -ge "$2" || { echo "fewer than $2 fixtures"; exit 1; }

@@ -18,6 +18,7 @@ docs/conformance.md whose heading names the program.
 """
 import itertools
 import os
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -154,13 +155,19 @@ def orders(name):
 
 
 def multi_p(name):
-    """Started on, or set to, more than one P (NAME.build's start/procs)."""
+    """Started on, or set to, more than one P (NAME.build's start/procs, or a
+    gomaxprocs op in its scenario)."""
     path = os.path.join(HERE, name + ".build")
     if not os.path.exists(path):
         return False
     with open(path) as f:
         kv = dict(l.split(None, 1) for l in f if l.strip() and not l.startswith("#"))
-    return int(kv.get("start", "1")) > 1 or int(kv.get("procs", "1")) > 1
+    if int(kv.get("start", "1")) > 1 or int(kv.get("procs", "1")) > 1:
+        return True
+    # ... or a gomaxprocs op in the scenario that grows it (grow_p1)
+    with open(os.path.join(HERE, name + ".gmp")) as f:
+        return any(re.search(r"(^|[{;]\s*)gomaxprocs ([2-9]|[1-9][0-9]+)\b", l.split("#")[0].strip())
+                   for l in f if not l.startswith("gomaxprocs"))
 
 
 def documented(name):
