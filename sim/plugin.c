@@ -360,6 +360,8 @@ int sim_plugin_load(const char *path, char *why, size_t why_len) {
     sim_plugin *pl = &plugins[nplugins++];
     snprintf(pl->name, sizeof pl->name, "%.*s", (int)strnlen(name, sizeof pl->name - 1), name);
     pl->hash = hash;
+    if (realpath(path, pl->path) == NULL)
+        snprintf(pl->path, sizeof pl->path, "%s", path);
     init();
     return EXIT_OK;
 }

@@ -26,6 +26,7 @@ enum { EXIT_PLUGIN = 12, SIM_PLUGINS_MAX = 16 };
 typedef struct sim_plugin {
     char name[64];      /* gmpsim_plugin_name */
     uint64_t hash;      /* XXH3-64 of the file's bytes */
+    char path[4096];    /* the file, absolute (realpath) when it resolves: for reproducers */
 } sim_plugin;
 
 /* Load path and call its gmpsim_plugin_init.  EXIT_OK, or EXIT_PLUGIN

@@ -13,6 +13,7 @@
 #include "sim/choice.h"
 #include "sim/conf.h"
 #include "sim/invariant.h"
+#include "sim/plugin.h"
 #include "sim/report.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
@@ -175,6 +176,42 @@ static void reproduced(const fz_report *r, int got, int status, const trace_done
         snprintf(buf, len, "NO (nondeterminism! digest %016" PRIx64 ")", d->digest);
 }
 
+/* s as one single-quoted shell word ('it'\''s'), appended to f. */
+static void sh_quote(FILE *f, const char *s) {
+    fputc('\'', f);
+    for (; *s; s++)
+        if (*s == '\'')
+            fputs("'\\''", f);
+        else
+            fputc(*s, f);
+    fputc('\'', f);
+}
+
+/* repro.sh: the gmpsim that wrote it (absolute; GMPSIM overrides it), every
+ * path quoted, every loaded plugin passed. */
+static int write_repro_sh(af_dir *d, const campaign *c, const fz_report *r, const char *flags) {
+    char path[1200];
+    af_file af;
+    int e = af_open(&af, af_dir_path(d, "repro.sh", path, sizeof path));
+    if (e != 0)
+        return e;
+    fprintf(af.f, "#!/bin/sh\n# Reproduces: %s (", fz_outcome_name(r->outcome));
+    for (const char *m = r->message; *m; m++)
+        fputc(*m == '\n' || *m == '\r' ? ' ' : *m, af.f);
+    fputs(")\n# Runs the gmpsim that wrote it; set GMPSIM to run another.\ngmpsim=", af.f);
+    sh_quote(af.f, c->self_exe);
+    fputs("\ncase $0 in */*) here=${0%/*} ;; *) here=. ;; esac\nhere=$(cd \"$here\" && pwd) || exit 10\n"
+          "exec \"${GMPSIM:-$gmpsim}\" run \"$here/scenario.gmp\"", af.f);
+    for (size_t i = 0; i < sim_plugin_count(); i++) {
+        fputs(" --plugin ", af.f);
+        sh_quote(af.f, sim_plugin_at(i)->path);
+    }
+    fprintf(af.f, " %s\n", flags);
+    if ((e = af_commit(&af)) == 0)
+        chmod(path, 0755);
+    return e;
+}
+
 /* One finding's identity, as fill_repro and the report need it. */
 typedef struct found {
     const campaign *c;
@@ -212,13 +249,8 @@ static bool fill_repro(void *ctx, af_dir *d) {
     char flags[512], buf[4096], again[160];
     run_flags(f->cfg, flags, sizeof flags);
     reproduced(r, got, status, &done, again, sizeof again);
+    e = e ? e : write_repro_sh(d, f->c, r, flags);
     int n = snprintf(buf, sizeof buf,
-                     "#!/bin/sh\n# Reproduces: %s (%s)\n"
-                     "exec \"${GMPSIM:-gmpsim}\" run \"$(dirname \"$0\")/scenario.gmp\" %s\n",
-                     fz_outcome_name(r->outcome), r->message, flags);
-    e = e ? e : af_dir_write_file(d, "repro.sh", buf, n > 0 ? (size_t)n : 0);
-    chmod(af_dir_path(d, "repro.sh", path, sizeof path), 0755);
-    n = snprintf(buf, sizeof buf,
                  "outcome: %s\nmessage: %s\ninvariant: %s\nsite: %s\nevent: %" PRIu64 "\nevents: %" PRIu64
                  "\ndigest: %016" PRIx64 "\nscenario: %s\nrun: %" PRIu64 " of campaign seed %" PRIu64
                  "\nreproduced: %s\ntrace: %s\n",
@@ -474,6 +506,9 @@ int fz_cmd_campaign(int argc, char **argv) {
     }
     if (c.seconds == 0 && c.nruns == 0)
         c.seconds = 60;
+    ssize_t len = readlink("/proc/self/exe", c.self_exe, sizeof c.self_exe - 1);
+    snprintf(c.self_exe + (len > 0 ? len : 0), sizeof c.self_exe - (size_t)(len > 0 ? len : 0), "%s",
+             len > 0 ? "" : "gmpsim");
     if (c.jobs == 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         c.jobs = n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (uint64_t)n;

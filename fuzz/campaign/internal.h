@@ -46,6 +46,7 @@ typedef struct campaign {
     uint64_t jobs;              /* --jobs: 0 means the number of cores */
     uint64_t run_timeout_ns;    /* --run-timeout */
     const char *out;
+    char self_exe[4096];        /* this gmpsim, absolute (repro.sh runs it) */
     int strategy;               /* -1: mix all; else STRAT_* (with pct_depth) */
     bool until_failure;         /* stop at the first failure (time-to-find measurements) */
     int pct_depth;

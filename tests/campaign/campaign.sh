@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/campaign/campaign.sh GMPSIM CASE: one end-to-end case of `gmpsim campaign`.
 G=$1
+PLUGIN=$3   # an invariant plugin (examples/invariants), for the plugin case
 W=$(mktemp -d "${TMPDIR:-/tmp}/gmpsim-campaign.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -125,6 +126,31 @@ case_one_event_numbering() {
   "$G" replay "$r/trace.gmt" | grep -q "invariant $inv at event $n," || fail "replay does not name event $n"
   sed -n 's/^exec "[^"]*" //p' "$r/repro.sh" >/dev/null
   GMPSIM="$G" sh "$r/repro.sh" | grep -q "^invariant: $inv at event $n$" || fail "run does not say event $n"
+}
+
+# repro.sh runs the gmpsim that wrote it (no GMPSIM, no PATH), from any
+# folder, with every plugin, even under an --out whose path needs quoting.
+case_plugin_reproducer_reproduces() {
+  P=$PLUGIN
+  out="$W/it's a \$dir"
+  "$G" campaign --runs 12 --jobs 1 --scenario builtin:preemption --plugin "$P" --out "$out" >"$W/out" 2>&1
+  rc=$?; cat "$W/out"
+  [ $rc = 3 ] || fail "exit $rc, wanted 3"
+  n=0
+  for d in "$out"/findings/invariant__runq-latency__*/; do
+    [ -f "$d/finding.txt" ] || continue
+    r=$d$(field "$d/finding.txt" reproducer)
+    grep -q -- "--plugin '$P'" "$r/repro.sh" || fail "$r/repro.sh does not load the plugin"
+    (cd / && env -u GMPSIM PATH=/nonexistent /bin/sh "$r/repro.sh") >"$W/re" 2>&1; code=$?
+    [ $code = 3 ] && grep -q "^invariant: runq-latency at event $(field "$r/result.txt" event)$" "$W/re" || \
+      { cat "$W/re"; fail "$r/repro.sh did not reproduce (exit $code)"; }
+    n=$((n + 1))
+  done
+  [ $n -gt 0 ] || fail "no runq-latency finding"
+  # GMPSIM still overrides the recorded path.
+  r=$(ls -d "$out"/findings/*/r-*/ | head -n 1)
+  GMPSIM=/bin/false sh "$r/repro.sh" >/dev/null 2>&1 && fail "GMPSIM did not override the recorded gmpsim"
+  return 0
 }
 
 case_$2
