@@ -3,6 +3,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -422,6 +423,9 @@ static const cf_flag campaign_flags[] = {
      .help = "one exploration strategy for every run", .def = "a mix", .set = set_strategy, .example = "rr"},
     {.name = "until-failure", .type = CF_BOOL, .help = "stop at the first failure (time-to-find measurements)",
      CF_AT(campaign, until_failure)},
+    {.name = "json", .type = CF_BOOL,
+     .help = "print the summary as one JSON object (docs/json.md); progress and text go to stderr",
+     CF_AT(campaign, json)},
 };
 
 const cf_command fz_campaign_command = {
@@ -473,7 +477,8 @@ static int write_summary(const campaign *c, double elapsed, int exit_code) {
     fnd_campaign fc = {.command = "campaign", .seed = c->seed, .runs = c->runs, .jobs = c->jobs,
                        .checks = c->checks, .events = c->events, .failures = c->failures, .seconds = elapsed,
                        .mutant = rt_mutant_name(c->mutant), .interrupted = c->interrupted, .exit_code = exit_code,
-                       .outcome_names = names, .outcome_counts = c->outcomes, .noutcomes = FZ_OUT__COUNT};
+                       .outcome_names = names, .outcome_counts = c->outcomes, .noutcomes = FZ_OUT__COUNT,
+                       .json_out = c->json_out};
     int e = fnd_summary(c->out, &fc);
     if (e != 0)
         fprintf(stderr, "gmpsim campaign: cannot write %s/summary.json: %s\n", c->out, af_strerror(e));
@@ -486,6 +491,29 @@ static bool out_ready(const campaign *c) {
     if (e != 0)
         fprintf(stderr, "gmpsim campaign: cannot write into --out %s: %s\n", c->out, af_strerror(e));
     return e == 0;
+}
+
+/* --json: standard output carries only the summary document.  Everything
+ * the campaign prints as text (FAILURE lines, the summary, workers' output)
+ * goes to stderr: fd 1 becomes a copy of fd 2, and the document goes to the
+ * original stdout kept in json_out (close-on-exec, so workers never see it). */
+static bool json_stdout(campaign *c) {
+    fflush(stdout);
+    int fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+    c->json_out = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (c->json_out == NULL || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+        fprintf(stderr, "gmpsim campaign: --json: cannot set up standard output: %s\n", strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+static void json_stdout_end(campaign *c) {
+    fflush(stdout);
+    fflush(c->json_out);
+    dup2(fileno(c->json_out), STDOUT_FILENO);
+    fclose(c->json_out);
+    c->json_out = NULL;
 }
 
 int fz_cmd_campaign(int argc, char **argv) {
@@ -524,6 +552,8 @@ int fz_cmd_campaign(int argc, char **argv) {
     fprintf(stderr, "gmpsim campaign: %d scenarios + random ones (%d%%), %s, %" PRIu64 " jobs, seed %" PRIu64
                     ", mutant %s, out %s\n",
             c.nscs, c.random_pct, limit, c.jobs, c.seed, rt_mutant_name(c.mutant), c.out);
+    if (c.json && !json_stdout(&c))
+        return EXIT_IO;
     double t0 = fz_wall_s();
     fz_supervise(&c);
     double elapsed = fz_wall_s() - t0;
@@ -531,6 +561,8 @@ int fz_cmd_campaign(int argc, char **argv) {
     if (write_summary(&c, elapsed, code) != 0 && code == EXIT_OK)
         code = EXIT_IO;
     summary(&c, elapsed);
+    if (c.json)
+        json_stdout_end(&c);
     for (int i = 0; i < c.nscs; i++)
         free(c.scs[i].sc);
     return code;

@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "traces/atomicfile.h"
 
@@ -78,6 +79,7 @@ typedef struct fnd_campaign {
     const char *const *outcome_names;   /* outcome i's name, for outcome_counts[i] */
     const uint64_t *outcome_counts;
     int noutcomes;
+    FILE *json_out;             /* non-NULL: also print the document there, on one line (--json) */
 } fnd_campaign;
 
 /* Rewrite DIR/summary.json and DIR/junit.xml from every finding in DIR. */

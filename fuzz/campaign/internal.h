@@ -49,6 +49,8 @@ typedef struct campaign {
     char self_exe[4096];        /* this gmpsim, absolute (repro.sh runs it) */
     int strategy;               /* -1: mix all; else STRAT_* (with pct_depth) */
     bool until_failure;         /* stop at the first failure (time-to-find measurements) */
+    bool json;                  /* --json: the summary document on stdout, all text on stderr */
+    FILE *json_out;             /* with --json: the real standard output (fz_cmd_campaign) */
     int pct_depth;
     /* stats (supervisor) */
     uint64_t runs, checks, events, failures, written;

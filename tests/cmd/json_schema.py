@@ -43,6 +43,8 @@ def has_type(v, t, docs):
         return isinstance(v, str)
     if t == "int":
         return isinstance(v, int) and not isinstance(v, bool)
+    if t == "number":
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
     if t == "bool":
         return isinstance(v, bool)
     if t == "hex":
@@ -158,6 +160,8 @@ def main():
         (["version"], 0),
         (["mutants"], 0),
         (["builtins"], 0),
+        (["campaign", "--runs", "20", "--jobs", "1", "--scenario", "builtin:spawn_storm", "--mutant",
+          "runqputslow-forgets-g", "--out", os.path.join(work, "campaign")], 3),
     ]
     bad, seen = [], set()
     for args, code in cases:
