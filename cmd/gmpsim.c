@@ -13,6 +13,7 @@
 #include "cmd/cmd.h"
 #include "cmd/version.h"
 #include "fuzz/campaign/campaign.h"
+#include "fuzz/common/fuzzcmd.h"
 #include "replay/replay.h"
 #include "runtime/runtime.h"
 #include "sim/invariant.h"
@@ -194,6 +195,7 @@ const cmd_entry cmd_commands[] = {
     {&cmd_fmt_input_command, cmd_fmt_input},
     {&fz_campaign_command, fz_cmd_campaign},
     {&fz_sweep_command, fz_cmd_sweep},
+    {&fz_fuzz_command, fz_cmd_fuzz},
     {&rp_replay_command, rp_cmd_replay},
     {&tg_minimize_command, tg_cmd_minimize},
     {&tg_diff_command, tg_cmd_diff},

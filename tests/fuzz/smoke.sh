@@ -28,3 +28,16 @@ if GMPSIM_MUTANT=ready-skips-wakep "$b/fuzz/sim_run/fuzz_sim_run" -max_total_tim
 fi
 grep -q "gmpsim fuzz: invariant" "$work/hunt.log" || { tail -20 "$work/hunt.log"; exit 1; }
 echo "fuzz smoke: ready-skips-wakep found in $(( $(date +%s) - start )) s: $(grep -m1 'gmpsim fuzz' "$work/hunt.log")"
+# 3. `gmpsim fuzz` runs the harness, finds the seeded bug and files a finding
+#    whose trace replays (docs/fuzzing.md).
+g=${GMPSIM:-$src/build/default/cmd/gmpsim}
+out="$art/gmpsim-fuzz"
+rm -rf "$out"
+rc=0
+"$g" fuzz --engine libfuzzer --seconds 20 --mutant ready-skips-wakep --out "$out" \
+  --harness "$b/fuzz/sim_run/fuzz_sim_run" > "$work/gfuzz.log" 2>&1 || rc=$?
+[ $rc = 3 ] || { echo "fuzz smoke: gmpsim fuzz exited $rc, not 3"; tail -20 "$work/gfuzz.log"; exit 1; }
+t=$(ls "$out"/findings/*/trace.gmt | head -1)
+[ -n "$t" ] || { echo "fuzz smoke: gmpsim fuzz filed no finding with a trace"; exit 1; }
+"$g" replay "$t" | grep -q '^identical' || { echo "fuzz smoke: $t does not replay"; exit 1; }
+echo "fuzz smoke: gmpsim fuzz filed $(ls "$out/findings" | tr '\n' ' ')and its trace replays"
