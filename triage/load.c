@@ -24,10 +24,32 @@ static bool is_dir(const char *p) {
 
 static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* The first DIR/.../trace.gmt by sorted name, depth levels down at most. */
+/* A finding folder's kept reproducer: DIR/<the "reproducer:" line of
+ * finding.txt>/trace.gmt (fuzz/campaign/findings.h). */
+static bool finding_reproducer(const char *dir, char *path, size_t len) {
+    char txt[4096], line[512];
+    int n = snprintf(txt, sizeof txt, "%s/finding.txt", dir);
+    FILE *f = n > 0 && (size_t)n < sizeof txt ? fopen(txt, "r") : NULL;
+    bool found = false;
+    while (f != NULL && !found && fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, "reproducer: ", 12) != 0)
+            continue;
+        line[strcspn(line, "\n")] = 0;
+        n = snprintf(path, len, "%s/%s/trace.gmt", dir, line + 12);
+        found = n > 0 && (size_t)n < len && strchr(line + 12, '/') == NULL && is_file(path);
+    }
+    if (f != NULL)
+        fclose(f);
+    return found;
+}
+
+/* DIR/trace.gmt, a finding's kept reproducer, or the first such below DIR
+ * by sorted name, depth levels down at most. */
 static bool find_trace(const char *dir, int depth, char *path, size_t len) {
     int n = snprintf(path, len, "%s/trace.gmt", dir);
     if (n > 0 && (size_t)n < len && is_file(path))
+        return true;
+    if (finding_reproducer(dir, path, len))
         return true;
     if (depth == 0)
         return false;

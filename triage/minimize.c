@@ -78,7 +78,7 @@ static tg_sig run_once(minimizer *mz, const scenario *sc, const sim_config *cfg,
     c.sinks[c.nsinks++] = tg_probe_sink(&mz->probe);
     sim_run(sc, &c, res);
     mz->runs++;
-    return tg_signature(res, &mz->probe);
+    return tg_signature(res);
 }
 
 /* Trailing zero draws change nothing: past the end every draw is 0. */

@@ -34,9 +34,10 @@ typedef struct tg_recorded {
     uint64_t events;          /* events in the file */
 } tg_recorded;
 
-/* A TRACE, or a FINDING folder: DIR/trace.gmt, else the first trace.gmt
- * (by sorted name) at most three folders down (a campaign's failures/<id>/
- * or findings/<sig>/repro-<id>/).  Writes the trace's path into path;
+/* A TRACE, or a FINDING folder: DIR/trace.gmt, a finding's kept
+ * reproducer (the "reproducer:" line of DIR/finding.txt), else the first
+ * of those (by sorted name) at most three folders down (a campaign's
+ * DIR/findings/<signature>/).  Writes the trace's path into path;
  * false with a message on stderr if there is none. */
 bool tg_resolve_trace(const char *arg, char *path, size_t len);
 
@@ -48,28 +49,27 @@ void tg_recorded_free(tg_recorded *r);
 
 /* ---- failure signatures (triage/probe.c) ---- */
 
-/* Until the campaign's signature function exists: the outcome, the
- * invariant, and the decision site: the kind of the last scheduler event
- * before the violation (driver records and sysmon ticks skipped). */
+/* The campaign's signature (fuzz/campaign/findings.h, docs/findings.md):
+ * the outcome, the invariant, and for an invariant the decision site: the
+ * last event the runtime traced before the failure and the runtime
+ * function that traced it. */
 typedef struct tg_sig {
     int outcome;     /* OUT_* */
     int invariant;   /* gmp_invariant id or -1 */
     int site;        /* EV_* or -1 */
+    const char *fn;  /* the site's runtime function (a static string) or NULL */
 } tg_sig;
 
 bool tg_sig_equal(tg_sig a, tg_sig b);
-/* "invariant/work-conservation/runqput" */
+/* As the campaign names a finding's folder:
+ * "invariant__work-conservation__runqput__runqput" (fnd_signature). */
 void tg_sig_format(tg_sig s, char *buf, size_t len);
 /* Is it a failure at all (invariant or hang)? */
 bool tg_sig_is_failure(tg_sig s);
 
-enum { TG_PROBE_LAST = 4096 };
-
-/* A recorder sink that keeps the last TG_PROBE_LAST events and every draw
- * (for the next round of minimization). */
+/* A recorder sink that keeps every draw of a run (for the next round of
+ * minimization). */
 typedef struct tg_probe {
-    tr_event last[TG_PROBE_LAST];   /* ring, by seq % TG_PROBE_LAST */
-    uint64_t seen;                  /* events seen */
     choice_record *choices;         /* malloc'd, grown */
     size_t nchoices, cap;
     bool lost;                      /* a draw could not be kept */
@@ -78,7 +78,7 @@ typedef struct tg_probe {
 tr_sink tg_probe_sink(tg_probe *p);
 void tg_probe_reset(tg_probe *p);   /* keeps the allocation */
 void tg_probe_free(tg_probe *p);
-tg_sig tg_signature(const sim_result *res, const tg_probe *p);
+tg_sig tg_signature(const sim_result *res);
 
 /* ---- commands ---- */
 extern const cf_command tg_minimize_command, tg_diff_command, tg_explain_command;

@@ -65,6 +65,16 @@ for m in $("$g" mutants | awk '{print $1}'); do
 done
 [ -n "$bench" ] && exit 0
 
+# A campaign's finding folder: minimize takes its kept reproducer, and its
+# signature is the folder's name (the campaign's signature).
+"$g" campaign --mutant ready-skips-wakep --until-failure --seconds 20 --jobs 1 --out "$d/camp" >/dev/null 2>&1
+f=$(ls -d "$d"/camp/findings/*/ 2>/dev/null | head -1)
+[ -n "$f" ] || fail "the campaign left no finding"
+"$g" minimize "$f" -o "$d/from-finding" --max-runs 300 >"$d/f.txt" 2>&1 || { cat "$d/f.txt" >&2; fail "minimize FINDING exited $?"; }
+grep -qx "signature: $(basename "$f")" "$d/f.txt" || { cat "$d/f.txt" >&2; fail "the signature is not the finding's: $(basename "$f")"; }
+rep=$(sed -n 's/^reproducer: //p' "$f/finding.txt")
+grep -q "from .*/$rep/trace.gmt" "$d/from-finding/scenario.gmp" || fail "minimize did not start from the kept reproducer $rep"
+
 # A run that does not fail: exit 1, nothing written.  An existing OUT: exit 10.
 "$g" run "$sc" --check --trace "$d/ok.gmt" >/dev/null
 "$g" minimize "$d/ok.gmt" -o "$d/none" >/dev/null 2>&1; [ $? = 1 ] || fail "a passing trace is not exit 1"
