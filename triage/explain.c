@@ -49,6 +49,7 @@ typedef struct xstate {
     int64_t pidle[XP_MAX];  /* pidleput event, or -1 */
     uint32_t npidle;
     xm m[XM_MAX];
+    const char *path;    /* the trace */
 } xstate;
 
 static void on_put(xstate *s, uint32_t g, size_t i) {
@@ -120,6 +121,13 @@ static void print_ev(const char *indent, const xstate *s, int64_t i) {
     char line[512];
     tr_format_long(line, sizeof line, (uint64_t)i, &s->ev[i]);
     printf("%s%s\n", indent, line);
+}
+
+/* Where the slice is in the HTML timeline (traces/viewer.html reads
+ * #event=N&search=Q&lanes=g from the URL). */
+static void timeline_hint(const xstate *s, int64_t event, uint32_t g) {
+    printf("in the timeline: gmpsim export %s --html t.html; open t.html#event=%" PRId64 "&search=G%u&lanes=g\n",
+           s->path, event, g);
 }
 
 /* ---- work conservation ---- */
@@ -204,6 +212,7 @@ static void explain_work(const xstate *s) {
     for (uint32_t m = 0; m < XM_MAX; m++)
         if (s->m[m].seen)
             why_m(s, m, &s->m[m]);
+    timeline_hint(s, x->runnable, g);
 }
 
 /* ---- every other invariant: the state it reads and its last writers ---- */
@@ -331,6 +340,7 @@ static void explain_reads(const xstate *s, const char *inv, const char *msg) {
     while (n > 0)
         print_ev("  ", s, idx[--n]);
     after_last(s, last);
+    timeline_hint(s, last, g);
 }
 
 /* ---- the command ---- */
@@ -382,7 +392,7 @@ int tg_cmd_explain(int argc, char **argv) {
         return rc;
     }
     tr_reader_close(rd);
-    s->ev = ev, s->n = n, s->v = n;
+    s->ev = ev, s->n = n, s->v = n, s->path = p.pos[0];
     for (size_t i = 0; i < n && s->v == n; i++)
         if (ev[i].kind == EV_INVARIANT)
             s->v = i;

@@ -32,6 +32,7 @@ q=$(sed -n 's/^  queued by *#\([0-9]*\) .*/\1/p' "$d/o")
 "$g" dump "$d/w.gmt" --from "$q" --to "$q" | grep -q "^#$q .* runqput g=$gid " || fail "#$q is not the runqput of G$gid"
 grep -q "^  none: no wakep" "$d/o" || { cat "$d/o" >&2; fail "a wakeup is shown after the queueing, but the mutant skips it"; }
 grep -q "^Ps idle at the violation: P" "$d/o" || fail "no idle P named"
+grep -q "^in the timeline: .*#event=$q&search=G$gid&lanes=g$" "$d/o" || fail "no timeline link to the queueing of G$gid"
 for m in $("$g" dump "$d/w.gmt" | sed -n 's/^#[0-9]* t=[0-9]* M\([0-9]*\) .*/\1/p' | sort -un); do
   grep -q "^  M$m: " "$d/o" || { cat "$d/o" >&2; fail "M$m has no line"; }
 done
