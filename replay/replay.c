@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim/driver.h"
 #include "sim/invariant.h"
@@ -577,12 +578,27 @@ int rp_replay(tr_reader *rd, const char *name, const rp_opts *o, FILE *out, FILE
     return rc;
 }
 
-/* ---- run --check-determinism: run 1 into a compressed in-memory trace,
- * run 2 compared with it as it streams ---- */
+/* ---- run --check-determinism: run 1 into a trace, run 2 compared with
+ * it as it streams ---- */
 
-static int first_run(const scenario *sc, const sim_config *cfg, uint8_t **buf, size_t *len, FILE *errf) {
+/* Where run 1 goes: a trace file under $TMPDIR, unlinked as soon as it is
+ * open, so memory stays bounded (the page cache holds it, the process
+ * does not); a compressed trace in memory (about 2 bytes an event) when
+ * no such file can be made. */
+static tr_writer *first_writer(char *path, size_t len, tr_error *err) {
+    const char *tmp = getenv("TMPDIR");
+    snprintf(path, len, "%s/gmpsim-determinism-%ld.gmt", tmp != NULL && tmp[0] ? tmp : "/tmp", (long)getpid());
+    tr_writer *w = tr_writer_open(path, NULL, 0, NULL, err);
+    if (w != NULL)
+        return w;
+    path[0] = 0;
+    return tr_writer_open_mem(NULL, 0, NULL, err);
+}
+
+static int first_run(const scenario *sc, const sim_config *cfg, tr_reader **rd, uint8_t **buf, FILE *errf) {
+    char path[4096];
     tr_error err = {0};
-    tr_writer *w = tr_writer_open_mem(NULL, 0, NULL, &err);
+    tr_writer *w = first_writer(path, sizeof path, &err);
     if (w == NULL) {
         say(errf, "gmpsim: --check-determinism: %s\n", err.msg);
         return tr_err_exit_code(err.cls);
@@ -593,11 +609,18 @@ static int first_run(const scenario *sc, const sim_config *cfg, uint8_t **buf, s
     sim_run(sc, &c, &res);
     bool oom = res.host_memory;
     sim_result_free(&res);
-    if (tr_writer_finish_mem(w, buf, len, &err) != TR_OK || oom) {
-        say(errf, "gmpsim: --check-determinism: out of memory in run 1 (%s); this says nothing about determinism\n",
-            oom ? "the simulator could not allocate" : err.msg);
-        free(*buf);
-        *buf = NULL;
+    size_t len = 0;
+    int rc = path[0] ? tr_writer_finish(w, &err) : tr_writer_finish_mem(w, buf, &len, &err);
+    if (rc == TR_OK && !oom)
+        *rd = path[0] ? tr_reader_open_path(path, TR_READ_STRICT | TR_READ_LAZY, &err)
+                      : tr_reader_open_mem(*buf, len, TR_READ_STRICT | TR_READ_LAZY, &err);
+    if (path[0] && rc == TR_OK)
+        unlink(path);
+    if (oom || *rd == NULL) {
+        say(errf, "gmpsim: --check-determinism: %s in run 1 (%s)%s\n",
+            oom || err.cls == TR_ERR_NOMEM ? "out of memory" : "cannot keep the run",
+            oom ? "the simulator could not allocate" : err.msg,
+            oom || err.cls == TR_ERR_NOMEM ? "; this says nothing about determinism" : "");
         return oom ? EXIT_MEMORY : tr_err_exit_code(err.cls);
     }
     return EXIT_OK;
@@ -628,18 +651,14 @@ static int second_run(rp_state *st, const scenario *sc, sim_config cfg, FILE *ou
 
 int rp_check_determinism(const scenario *sc, const sim_config *cfg, FILE *out, FILE *errf) {
     uint8_t *buf = NULL;
-    size_t len = 0;
-    int rc = first_run(sc, cfg, &buf, &len, errf);
-    if (rc != EXIT_OK)
-        return rc;
-    tr_error err = {0};
+    tr_reader *rd = NULL;
+    int rc = first_run(sc, cfg, &rd, &buf, errf);
     rp_opts o = {0};
-    rp_state *st = calloc(1, sizeof *st);
-    tr_reader *rd = st != NULL ? tr_reader_open_mem(buf, len, TR_READ_STRICT | TR_READ_LAZY, &err) : NULL;
-    if (rd == NULL) {
-        say(errf, "gmpsim: --check-determinism: %s\n", st == NULL ? "out of memory" : err.msg);
-        rc = st == NULL ? EXIT_MEMORY : tr_err_exit_code(err.cls);
-    } else {
+    rp_state *st = rc == EXIT_OK ? calloc(1, sizeof *st) : NULL;
+    if (rc == EXIT_OK && st == NULL) {
+        say(errf, "gmpsim: --check-determinism: out of memory\n");
+        rc = EXIT_MEMORY;
+    } else if (rc == EXIT_OK) {
         st->o = &o;
         rc = open_cursors(st, rd, "run 1", errf);
         if (rc == EXIT_OK)

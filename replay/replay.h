@@ -63,9 +63,10 @@ typedef struct rp_opts {
 int rp_replay(tr_reader *rd, const char *name, const rp_opts *o, FILE *out, FILE *errf);
 
 /* `run --check-determinism`: run sc twice with cfg and compare the runs
- * event by event.  Run 1 is kept as a compressed trace in memory (well
- * under a byte per event); run 2 is compared with it as it streams, and a
- * difference is shown with five events of context.  Exit 0 deterministic,
+ * event by event.  Run 1 is recorded to a trace file under $TMPDIR that is
+ * unlinked once open (in memory, compressed, if none can be made); run 2
+ * is compared with it as it streams, and a difference is shown with five
+ * events of context.  Exit 0 deterministic,
  * 9 not, 11 out of memory (never reported as nondeterminism). */
 struct scenario;
 int rp_check_determinism(const struct scenario *sc, const sim_config *cfg, FILE *out, FILE *errf);
