@@ -49,7 +49,8 @@ static inline void rt_trace(unsigned kind, uint32_t a0, uint32_t a1, uint32_t a2
     if (!t->on)
         return;
     t->counts[kind]++;
-    rt_last_site = (rt_site){fn, kind};
+    if (tr_kind_is_site(kind))
+        rt_last_site = (rt_site){fn, kind};
     rt_trace_emit(kind, a0, a1, a2);
 }
 #define TRACE(kind, a0, a1, a2) rt_trace(EV_##kind, (uint32_t)(a0), (uint32_t)(a1), (uint32_t)(a2), __func__)

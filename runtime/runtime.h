@@ -30,8 +30,9 @@ const char *rt_mutant_name(int mut);        /* "runqputslow-forgets-g" */
 const char *rt_mutant_desc(int mut);
 int rt_mutant_by_name(const char *name);    /* MUT_NONE for "none", -1 if unknown */
 
-/* The last event the runtime traced and the runtime function that traced
- * it: a failure's decision site (findings' signatures).  Written by TRACE
+/* The last event the runtime traced that can be a decision site
+ * (tr_kind_is_site) and the runtime function that traced it: a failure's
+ * decision site (findings' signatures).  Written by TRACE
  * while tracing is on; reset by the simulator at the start of each run. */
 typedef struct rt_site {
     const char *fn;   /* __func__ of the TRACE, NULL before the first */

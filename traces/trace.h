@@ -45,6 +45,24 @@ enum tr_kind {
 
 enum tr_category { TRC_GLIFE, TRC_RUNQ, TRC_PM, TRC_EXEC, TRC_BLOCK, TRC_SYS, TRC_DRV, TRC__COUNT };
 
+/* Can a record of this kind be a failure's decision site (the signature's
+ * "event kind", docs/findings.md)?  Not the driver's own records (draws,
+ * marks, the violation, the exit) nor sysmon's periodic work, which goes
+ * on while everything else is stuck (the same rule as triage/probe.c).
+ * A constant kind folds to a constant. */
+static inline bool tr_kind_is_site(unsigned kind) {
+    if (kind == EV_SYSMON || kind == EV_SYSMON_SLEEP || kind == EV_SYSMON_WAKE || kind == EV_RETAKE ||
+        kind == EV_PREEMPTONE)
+        return false;
+    switch (kind) {
+#define X(name, text, cat, a0, a1, a2) case EV_##name: return TRC_##cat != TRC_DRV;
+#include "events.def"
+#undef X
+    default:
+        return false;
+    }
+}
+
 enum { TR_NONE = 0xffff };
 
 typedef struct tr_event {
