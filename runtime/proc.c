@@ -403,7 +403,7 @@ _Noreturn void schedule(void) {
         bool inheritTime = false;
         uint32_t src = 0;
         g *gp = findrunnable(&inheritTime, &src);   /* blocks until work is available */
-        if (mp->spinning)
+        if (mp->spinning && !MUTANT(SPINNING_KEEPS_SPINNING))
             resetspinning_();
         if (gp->lockedm != NULL) {
             /* Hand our P to the M gp is locked to; we come back with another. */
@@ -885,7 +885,10 @@ void goschedImpl(g *gp) {
     casgstatus(gp, _Grunning, _Grunnable);
     dropg();
     lock(&sched.lock);
-    globrunqput_quiet(gp);   /* the GOSCHED or PREEMPT event says where it went */
+    if (MUTANT(GOSCHED_AT_HEAD))
+        globrunqputhead(gp);
+    else
+        globrunqput_quiet(gp);   /* the GOSCHED or PREEMPT event says where it went */
     unlock(&sched.lock);
     schedule();
 }

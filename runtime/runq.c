@@ -206,7 +206,7 @@ g *runqget(p *pp, bool *inheritTime) {
      * another P stole it and the queue is the next place to look. */
     if (next != NULL && atomic_Casp((void **)&pp->runnext, next, NULL)) {
         xfer_add(getg()->m, next);      /* in hand until execute */
-        *inheritTime = true;
+        *inheritTime = !MUTANT(RUNNEXT_NO_INHERIT);
         TRACE(RUNQGET, GOID(next), 1, 0);
         return next;
     }
@@ -265,7 +265,7 @@ static uint32_t runqgrab(p *pp, g **batch, uint32_t batchHead, bool stealRunNext
             continue;
         for (uint32_t i = 0; i < n; i++)
             batch[(batchHead + i) % RUNQ_LEN] = pp->runq[(h + i) % RUNQ_LEN];
-        if (atomic_CasRel(&pp->runqhead, h, h + n)) { /* cas-release, commits consume */
+        if (atomic_CasRel(&pp->runqhead, h, h + n) || MUTANT(RUNQGRAB_IGNORES_CAS)) { /* cas-release, commits consume */
             m *mp = getg()->m;
             for (uint32_t i = 0; i < n; i++)
                 xfer_add(mp, batch[(batchHead + i) % RUNQ_LEN]);
@@ -383,12 +383,14 @@ g *gfget(p *pp) {
         }
         break;
     }
-    g *gp = glist_pop(&pp->gFree.list);
+    bool keep = MUTANT(GFGET_KEEPS_ON_LIST) && pp->gFree.n > 1;   /* the bug: peek, do not pop */
+    g *gp = keep ? pp->gFree.list.head : glist_pop(&pp->gFree.list);
     if (gp == NULL) {
         TRACE(GFGET, 0, 2, refilled);
         return NULL;
     }
-    pp->gFree.n--;
+    if (!keep)
+        pp->gFree.n--;
     xfer_add(getg()->m, gp);            /* in hand until newproc queues it */
     if (readgstatus(gp) != _Gdead)
         throw("gfget: G on free list is not dead");

@@ -54,13 +54,13 @@ static uint32_t retake(int64_t now) {
                 pd->schedtick = t;
                 pd->schedwhen = now;
             } else if (pd->schedwhen + forcePreemptNS <= now) {
-                if (preemptone(pp))
+                if (!MUTANT(SYSMON_NEVER_PREEMPTS) && preemptone(pp))
                     TRACE(RETAKE, pp->id, 0, 0);
                 /* In case of a syscall, preemptone does nothing: no M. */
                 sysretake = true;
             }
         }
-        if (s == _Psyscall) {
+        if (s == _Psyscall && !MUTANT(SYSMON_NEVER_RETAKES)) {
             /* Retake the P if it has been in the syscall for a sysmon tick. */
             uint32_t t = pp->syscalltick;
             if (!sysretake && pd->syscalltick != t) {

@@ -4,6 +4,8 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "sim/driver.h"
 #include "sim/oracle.h"
@@ -43,7 +45,22 @@ void oracle_fail(int id, const char *fmt, ...) {
     sim_fail(INV_ORACLE_FIRST + id, "%s: %s", names[id], buf);
 }
 
-void oracle_reset(void) { oracle_runq_reset(); }
+void *oracle_grow(void *arr, uint32_t *n, uint32_t i, size_t elem) {
+    if (i < *n)
+        return arr;
+    uint32_t want = i + 16;
+    char *na = realloc(arr, want * elem);
+    if (na == NULL)
+        sim_end(OUT_RESOURCE, "out of memory (oracles)");
+    memset(na + (size_t)*n * elem, 0, (size_t)(want - *n) * elem);
+    *n = want;
+    return na;
+}
+
+void oracle_reset(void) {
+    oracle_runq_reset();
+    oracle_sched_reset();
+}
 
 void oracle_on_event(uint64_t seq, const tr_event *e) {
     (void)seq;
@@ -51,6 +68,7 @@ void oracle_on_event(uint64_t seq, const tr_event *e) {
         return;
     oracle_own_event(e);
     oracle_runq_event(e);
+    oracle_sched_event(e);
 }
 
 void oracle_check(void) {

@@ -51,9 +51,14 @@ bool oracle_p_ownership(char *why, size_t len);
 bool oracle_stack_owned(const g *gp, const gmp_stack *s, char *why, size_t len);
 
 /* ---- between oracle*.c ---- */
+/* Grow *arr (of *n elements of elem bytes, zeroed when new) to hold index
+ * i; ends the run as a resource failure if memory runs out. */
+void *oracle_grow(void *arr, uint32_t *n, uint32_t i, size_t elem);
 void oracle_fail(int id, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void oracle_runq_event(const tr_event *e);   /* sim/oracle_runq.c */
 void oracle_runq_reset(void);
 void oracle_own_event(const tr_event *e);    /* sim/oracle_own.c */
+void oracle_sched_event(const tr_event *e);  /* sim/oracle_sched.c */
+void oracle_sched_reset(void);
 
 #endif

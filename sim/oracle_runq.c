@@ -38,15 +38,7 @@ void oracle_runq_reset(void) {
 }
 
 static m_pending *pending_of(uint32_t mid) {
-    if (mid >= npend) {
-        uint32_t n = mid + 16;
-        m_pending *np = realloc(pend, n * sizeof *np);
-        if (np == NULL)
-            sim_end(OUT_RESOURCE, "out of memory (oracles)");
-        memset(np + npend, 0, (n - npend) * sizeof *np);
-        pend = np;
-        npend = n;
-    }
+    pend = oracle_grow(pend, &npend, mid, sizeof *pend);
     return &pend[mid];
 }
 

@@ -117,6 +117,9 @@ static uint64_t first_failing_seed(int mutant, int inv, uint64_t n, int32_t proc
         if (o == OUT_INVARIANT)
             fprintf(stderr, "%s seed %llu: %s\n", rt_mutant_name(mutant), (unsigned long long)seed, res.message);
         int got = res.invariant;
+        if (mutant == MUT_NONE && o != OUT_OK)
+            fprintf(stderr, "seed %llu: outcome %s: %s\n", (unsigned long long)seed, sim_outcome_name(o), res.message);
+        CHECK(mutant != MUT_NONE || o == OUT_OK);   /* the scenarios end cleanly on Go's rules */
         sim_result_free(&res);
         if (o == OUT_INVARIANT && (inv < 0 || got == inv))
             return seed;
@@ -124,15 +127,19 @@ static uint64_t first_failing_seed(int mutant, int inv, uint64_t n, int32_t proc
     return 0;
 }
 
-/* The bug is the first thing checking sees within `budget` seeds, and the
- * unmutated runtime passes the same seeds. */
-static void caught_by(int mutant, int id, uint64_t budget, int32_t procs) {
+/* The bug is the first thing checking sees within `budget` seeds (the
+ * invariant inv), and the unmutated runtime passes the same seeds. */
+static void caught_by_inv(int mutant, int inv, uint64_t budget, int32_t procs) {
     CHECK_EQ(first_failing_seed(MUT_NONE, -1, budget, procs), 0);
-    uint64_t s = first_failing_seed(mutant, oracle_inv(id), budget, procs);
+    uint64_t s = first_failing_seed(mutant, inv, budget, procs);
     if (s == 0)
-        fprintf(stderr, "%s not caught by %s in %llu seeds\n", rt_mutant_name(mutant),
-                gmp_invariant_name(oracle_inv(id)), (unsigned long long)budget);
+        fprintf(stderr, "%s not caught by %s in %llu seeds\n", rt_mutant_name(mutant), gmp_invariant_name(inv),
+                (unsigned long long)budget);
     CHECK(s != 0);
+}
+
+static void caught_by(int mutant, int id, uint64_t budget, int32_t procs) {
+    caught_by_inv(mutant, oracle_inv(id), budget, procs);
 }
 
 /* main spawns n workers that each run body ops then finish a WaitGroup. */
@@ -229,6 +236,7 @@ static void build_syscall_with_local_work(int procs) {
     int wg;
     int w = build_workers_begin(procs, 4, &wg);
     sb_op(&sc, OP_WORK, 0, 1000);
+    sb_op(&sc, OP_WGDONE, wg, 0);
     sb_end_body(&sc);
     sb_main(&sc);
     sb_op(&sc, OP_WGADD, wg, 4);
@@ -243,6 +251,109 @@ static void handoffp_ignores_local_work_is_caught_by_its_oracle(void) {
     caught_by(MUT_HANDOFFP_IGNORES_LOCAL, OR_HANDOFFP, 3, 1);
 }
 
+/* ---- the shapes of real Go scheduler bugs (docs/mutants.md) ---- */
+
+/* Parents each spawn children and compute: spinning Ms find work that
+ * then makes more local work. */
+static void build_spawn_tree(int procs) {
+    sb_begin(&sc, procs);
+    int wg = sb_wg(&sc, "wg");
+    int child = sb_body(&sc, "child");
+    sb_op(&sc, OP_WORK, 0, 20000);
+    sb_op(&sc, OP_WGDONE, wg, 0);
+    sb_end_body(&sc);
+    int parent = sb_body(&sc, "parent");
+    sb_op(&sc, OP_GO, child, 4);
+    sb_op(&sc, OP_WORK, 0, 50000);
+    sb_op(&sc, OP_WGDONE, wg, 0);
+    sb_end_body(&sc);
+    sb_main(&sc);
+    sb_op(&sc, OP_WGADD, wg, 8 * 5);
+    sb_op(&sc, OP_GO, parent, 8);
+    sb_op(&sc, OP_WGWAIT, wg, 0);
+    sb_end_body(&sc);
+}
+
+static void spinning_keeps_spinning_is_a_runtime_throw(void) {
+    build_spawn_tree(4);
+    caught_by_inv(MUT_SPINNING_KEEPS_SPINNING, -2, 6, 4);
+}
+
+static void checkdead_miscounts_is_a_runtime_throw(void) {
+    build_spawn_tree(2);
+    caught_by_inv(MUT_CHECKDEAD_MISCOUNTS, -2, 6, 2);
+}
+
+/* Two long computations on one P. */
+static void build_long_computations(int procs) {
+    int wg;
+    int w = build_workers_begin(procs, 2, &wg);
+    sb_op(&sc, OP_WORK, 0, 400000000);
+    build_workers_end(w, wg, 2);
+}
+
+static void sysmon_never_preempts_is_caught_by_its_oracle(void) {
+    build_long_computations(1);
+    caught_by(MUT_SYSMON_NEVER_PREEMPTS, OR_SYSMON_PREEMPT, 2, 1);
+}
+
+/* main queues two workers, then sits in a 400ms system call. */
+static void build_long_syscall(int procs) {
+    int wg;
+    int w = build_workers_begin(procs, 2, &wg);
+    sb_op(&sc, OP_WORK, 0, 1000);
+    sb_op(&sc, OP_WGDONE, wg, 0);
+    sb_end_body(&sc);
+    sb_main(&sc);
+    sb_op(&sc, OP_WGADD, wg, 2);
+    sb_op(&sc, OP_GO, w, 2);
+    sb_op(&sc, OP_SYSCALL, 0, 400000000);
+    sb_op(&sc, OP_WGWAIT, wg, 0);
+    sb_end_body(&sc);
+}
+
+static void sysmon_never_retakes_is_caught_by_its_oracle(void) {
+    build_long_syscall(1);
+    caught_by(MUT_SYSMON_NEVER_RETAKES, OR_SYSMON_RETAKE, 2, 1);
+}
+
+static void runnext_no_inherit_is_caught_by_its_oracle(void) {
+    build_close_crowd(2);
+    caught_by(MUT_RUNNEXT_NO_INHERIT, OR_EXECUTE_SLICE, 3, 2);
+}
+
+static void gosched_at_head_is_caught_by_its_oracle(void) {
+    build_gosched_crowd(2);
+    caught_by(MUT_GOSCHED_AT_HEAD, OR_GOSCHED_TAIL, 3, 2);
+}
+
+/* Two waves of workers: the second reuses the first's dead Gs. */
+static void build_two_waves(int procs) {
+    int wg;
+    int w = build_workers_begin(procs, 40, &wg);
+    sb_op(&sc, OP_WORK, 0, 1000);
+    sb_op(&sc, OP_WGDONE, wg, 0);
+    sb_end_body(&sc);
+    sb_main(&sc);
+    sb_op(&sc, OP_WGADD, wg, 40);
+    sb_op(&sc, OP_GO, w, 40);
+    sb_op(&sc, OP_WGWAIT, wg, 0);
+    sb_op(&sc, OP_WGADD, wg, 40);
+    sb_op(&sc, OP_GO, w, 40);
+    sb_op(&sc, OP_WGWAIT, wg, 0);
+    sb_end_body(&sc);
+}
+
+static void gfget_keeps_on_list_breaks_conservation(void) {
+    build_two_waves(1);
+    caught_by_inv(MUT_GFGET_KEEPS_ON_LIST, INV_CONSERVATION, 3, 1);
+}
+
+static void runqgrab_ignores_cas_breaks_conservation(void) {
+    build_spawn_storm(4);
+    caught_by_inv(MUT_RUNQGRAB_IGNORES_CAS, INV_CONSERVATION, 20, 4);
+}
+
 #define TESTS(X)                                            \
     X(p_and_stack_ownership_trip_on_hand_broken_states)     \
     X(a_stack_in_the_pool_is_not_owned)                     \
@@ -252,5 +363,13 @@ static void handoffp_ignores_local_work_is_caught_by_its_oracle(void) {
     X(gfput_spills_all_is_caught_by_its_oracle)             \
     X(ready_puts_at_tail_is_caught_by_its_oracle)           \
     X(close_wakes_fifo_is_caught_by_its_oracle)             \
-    X(handoffp_ignores_local_work_is_caught_by_its_oracle)
+    X(handoffp_ignores_local_work_is_caught_by_its_oracle)   \
+    X(spinning_keeps_spinning_is_a_runtime_throw)           \
+    X(checkdead_miscounts_is_a_runtime_throw)               \
+    X(sysmon_never_preempts_is_caught_by_its_oracle)        \
+    X(sysmon_never_retakes_is_caught_by_its_oracle)         \
+    X(runnext_no_inherit_is_caught_by_its_oracle)           \
+    X(gosched_at_head_is_caught_by_its_oracle)              \
+    X(gfget_keeps_on_list_breaks_conservation)              \
+    X(runqgrab_ignores_cas_breaks_conservation)
 #include "../unit.h"
