@@ -103,7 +103,8 @@ static bool try_variant(minimizer *mz, const scenario *sc, const sim_config *cfg
             if (sc != &mz->cur.sc)
                 mz->cur.sc = *sc;
             mz->cur.cfg = *cfg;
-            memcpy(copy, mz->probe.choices, m * sizeof *copy);
+            if (m > 0)   /* no draws: no array to copy from */
+                memcpy(copy, mz->probe.choices, m * sizeof *copy);
             free(mz->cur.choices);
             mz->cur.choices = copy;
             mz->cur.nchoices = m;
@@ -287,7 +288,8 @@ static bool pass_zero(minimizer *mz) {
             choice_record *c = malloc((n + 1) * sizeof *c);
             if (c == NULL)
                 return kept;
-            memcpy(c, mz->cur.choices, n * sizeof *c);
+            if (n > 0)
+                memcpy(c, mz->cur.choices, n * sizeof *c);
             for (size_t i = start; i < end; i++) {
                 nonzero += c[i].value != 0;
                 c[i].value = 0;
@@ -547,7 +549,8 @@ static int start(minimizer *mz, const char *path) {
     choice_record *c = malloc((n + 1) * sizeof *c);
     bool same = c != NULL;
     if (same) {
-        memcpy(c, mz->probe.choices, n * sizeof *c);
+        if (n > 0)   /* a run that drew nothing has no choices array */
+            memcpy(c, mz->probe.choices, n * sizeof *c);
         same = try_candidate(mz, &mz->cur.sc, &mz->cur.cfg, c, n, false);
     }
     free(c);
