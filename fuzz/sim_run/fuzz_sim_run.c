@@ -8,7 +8,8 @@
  * or a hang stops the process from that invariant's own crash site
  * (fuzz/common/crash.h: gmpsim_crash_conservation, ...), so the fuzzer
  * keeps the input as a crash and crash grouping tells the bugs apart; set
- * GMPSIM_MUTANT=NAME to hunt a seeded bug.
+ * GMPSIM_MUTANT=NAME to hunt a seeded bug.  Scheduler states count as
+ * coverage too (fuzz/common/state_feedback.h; GMPSIM_STATE_FEEDBACK=0: off).
  *
  * Checking costs O(goroutines) per event, so a run is kept small: at most
  * SIM_FUZZ_MAX_GS goroutines (enough to overflow a local run queue into
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #include "fuzz/common/crash.h"
+#include "fuzz/common/state_feedback.h"
 #include "sim/fuzzinput.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
@@ -40,6 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     sim_config cfg;
     sim_fuzz_input_decode(data, size, &sc, &cfg, NULL);
     cfg.rt.mutant = mutant();
+    if (gmp_state_feedback_on())
+        cfg.hook = gmp_state_feedback_hook;   /* scheduler states as coverage */
     sim_result res;
     int o = sim_run(&sc, &cfg, &res);
     if (sim_fuzz_is_finding(o)) {

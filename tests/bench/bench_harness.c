@@ -11,7 +11,8 @@
  * GOMAXPROCS forced to 1..4 and eight sets of random choice bytes; those
  * whose run stays in the class are kept.  Then N executions cycle through
  * them in this process, exactly as the harness runs an input (decode,
- * sim_run, free).  Prints exec/s in CPU time and the resident set size
+ * sim_run with the scheduler-state counters unless GMPSIM_STATE_FEEDBACK=0,
+ * free).  Prints exec/s in CPU time and the resident set size
  * after 10,000 executions and at the end (memory must stay flat).
  */
 #include <stdint.h>
@@ -21,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fuzz/common/state_feedback.h"
 #include "sim/fuzzinput.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
@@ -53,6 +55,8 @@ static int run_input(const uint8_t *data, size_t n, sim_result *res) {
     sim_config cfg;
     sim_fuzz_input_decode(data, n, &sc, &cfg, NULL);
     int procs = cfg.rt.gomaxprocs ? cfg.rt.gomaxprocs : sc.gomaxprocs;
+    if (gmp_state_feedback_on())
+        cfg.hook = gmp_state_feedback_hook;   /* as the harness does */
     int o = sim_run(&sc, &cfg, res);
     return procs <= 4 ? o : -1;
 }
