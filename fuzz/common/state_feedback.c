@@ -27,7 +27,7 @@ bool gmp_state_feedback_on(void) {
     static int on = -1;
     if (on < 0) {
         const char *e = getenv("GMPSIM_STATE_FEEDBACK");
-        on = e == NULL || strcmp(e, "0") != 0;
+        on = e != NULL && strcmp(e, "1") == 0;
     }
     return on;
 }

@@ -8,8 +8,10 @@
  *   x idle Ps (0..3+) x spinning Ms (0..2+) x Ps in a system call (0..2+)
  * (69 kinds x 180 states).  libFuzzer sees the counters as extra coverage
  * (the __libfuzzer_extra_counters section); an AFL++ build (afl-clang-fast)
- * adds them into AFL++'s shared map.  GMPSIM_STATE_FEEDBACK=0 switches them
- * off (code coverage only), for comparisons (docs/benchmarks.md).
+ * adds them into AFL++'s shared map.  Opt-in: GMPSIM_STATE_FEEDBACK=1
+ * switches them on.  Off by default because a first, short comparison
+ * (docs/benchmarks.md, tests/bench/feedback_compare.sh) did not show them
+ * finding the seeded bugs sooner.
  */
 #ifndef GMP_FUZZ_STATE_FEEDBACK_H
 #define GMP_FUZZ_STATE_FEEDBACK_H
@@ -19,7 +21,7 @@
 
 #include "traces/trace.h"
 
-/* Whether the counters are on (GMPSIM_STATE_FEEDBACK, default on). */
+/* Whether the counters are on (GMPSIM_STATE_FEEDBACK=1; default off). */
 bool gmp_state_feedback_on(void);
 
 /* A sim_config.hook: count the state e happened in. */

@@ -9,7 +9,7 @@
  * (fuzz/common/crash.h: gmpsim_crash_conservation, ...), so the fuzzer
  * keeps the input as a crash and crash grouping tells the bugs apart; set
  * GMPSIM_MUTANT=NAME to hunt a seeded bug.  Scheduler states count as
- * coverage too (fuzz/common/state_feedback.h; GMPSIM_STATE_FEEDBACK=0: off).
+ * coverage too with GMPSIM_STATE_FEEDBACK=1 (fuzz/common/state_feedback.h).
  *
  * Checking costs O(goroutines) per event, so a run is kept small: at most
  * SIM_FUZZ_MAX_GS goroutines (enough to overflow a local run queue into

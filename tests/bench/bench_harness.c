@@ -11,7 +11,7 @@
  * GOMAXPROCS forced to 1..4 and eight sets of random choice bytes; those
  * whose run stays in the class are kept.  Then N executions cycle through
  * them in this process, exactly as the harness runs an input (decode,
- * sim_run with the scheduler-state counters unless GMPSIM_STATE_FEEDBACK=0,
+ * sim_run, with the scheduler-state counters if GMPSIM_STATE_FEEDBACK=1,
  * free).  Prints exec/s in CPU time and the resident set size
  * after 10,000 executions and at the end (memory must stay flat).
  */
