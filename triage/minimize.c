@@ -521,7 +521,7 @@ static void long_out_flag(int argc, char **argv) {
     }
 }
 
-static int start(minimizer *mz, const char *path) {
+static int start(minimizer *mz, const char *path, FILE *report) {
     tg_recorded *r = malloc(sizeof *r);
     if (r == NULL)
         return EXIT_IO;
@@ -558,8 +558,52 @@ static int start(minimizer *mz, const char *path) {
         fprintf(stderr, "gmpsim minimize: %s: the re-run is not deterministic (%s)\n", path, sig);
         return 1;
     }
-    printf("signature: %s\n", sig);
+    if (report != NULL)
+        fprintf(report, "signature: %s\n", sig);
     return EXIT_OK;
+}
+
+int tg_minimize(const char *trace, const char *out, const tg_minimize_opts *o, FILE *report,
+                tg_minimize_result *res) {
+    int e = af_check_target(out);
+    if (e == 0 && access(out, F_OK) == 0)
+        e = EEXIST;
+    if (e != 0) {
+        fprintf(stderr, "gmpsim minimize: cannot write %s: %s\n", out, af_strerror(e));
+        return EXIT_IO;
+    }
+    minimizer *mz = calloc(1, sizeof *mz);
+    if (mz == NULL)
+        return EXIT_IO;
+    mz->max_runs = o->max_runs;
+    mz->verbose = o->verbose;
+    mz->deadline = now_s() + o->seconds;
+    int rc = start(mz, trace, report);
+    if (rc == EXIT_OK) {
+        mz_sizes before = sizes_of(&mz->cur);
+        double t0 = now_s();
+        minimize_loop(mz);
+        mz_sizes after = sizes_of(&mz->cur);
+        if (report != NULL) {
+            print_sizes(report, "before:", before);
+            print_sizes(report, "after:", after);
+            fprintf(report, "runs: %" PRIu64 " in %.1f s%s\n", mz->runs, now_s() - t0,
+                    out_of_budget(mz) ? " (budget spent)" : "");
+        }
+        rc = write_result(mz, out, trace, before, after);
+        if (rc == EXIT_OK && report != NULL)
+            fprintf(report, "written: %s (scenario.gmp, choices.txt, trace.gmt, repro.sh)\n", out);
+        if (res != NULL) {
+            tg_sig_format(mz->sig, res->signature, sizeof res->signature);
+            res->events_before = before.events;
+            res->events_after = after.events;
+            res->runs = mz->runs;
+        }
+    }
+    free(mz->cur.choices);
+    tg_probe_free(&mz->probe);
+    free(mz);
+    return rc;
 }
 
 int tg_cmd_minimize(int argc, char **argv) {
@@ -576,35 +620,6 @@ int tg_cmd_minimize(int argc, char **argv) {
     char path[4096];
     if (!tg_resolve_trace(p.pos[0], path, sizeof path))
         return EXIT_IO;
-    int e = af_check_target(o.out);
-    if (e == 0 && access(o.out, F_OK) == 0)
-        e = EEXIST;
-    if (e != 0) {
-        fprintf(stderr, "gmpsim minimize: cannot write %s: %s\n", o.out, af_strerror(e));
-        return EXIT_IO;
-    }
-    minimizer *mz = calloc(1, sizeof *mz);
-    if (mz == NULL)
-        return EXIT_IO;
-    mz->max_runs = o.max_runs;
-    mz->verbose = o.verbose;
-    mz->deadline = now_s() + (double)o.seconds;
-    rc = start(mz, path);
-    if (rc == EXIT_OK) {
-        mz_sizes before = sizes_of(&mz->cur);
-        double t0 = now_s();
-        minimize_loop(mz);
-        mz_sizes after = sizes_of(&mz->cur);
-        print_sizes(stdout, "before:", before);
-        print_sizes(stdout, "after:", after);
-        printf("runs: %" PRIu64 " in %.1f s%s\n", mz->runs, now_s() - t0,
-               out_of_budget(mz) ? " (budget spent)" : "");
-        rc = write_result(mz, o.out, path, before, after);
-        if (rc == EXIT_OK)
-            printf("written: %s (scenario.gmp, choices.txt, trace.gmt, repro.sh)\n", o.out);
-    }
-    free(mz->cur.choices);
-    tg_probe_free(&mz->probe);
-    free(mz);
-    return rc;
+    tg_minimize_opts mo = {.max_runs = o.max_runs, .seconds = (double)o.seconds, .verbose = o.verbose};
+    return tg_minimize(path, o.out, &mo, stdout, NULL);
 }

@@ -8,6 +8,8 @@
 #include "fuzz/campaign/findings.h"
 #include "sim/invariant.h"
 
+_Static_assert(sizeof(((tg_minimize_result *)0)->signature) >= FND_SIG_LEN, "a result holds a whole signature");
+
 static void probe_chunk(void *ctx, const tr_event *ev, size_t n, uint64_t first_seq) {
     tg_probe *p = ctx;
     (void)first_seq;

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sim/scenario.h"
 #include "sim/sim.h"
@@ -79,6 +80,26 @@ tr_sink tg_probe_sink(tg_probe *p);
 void tg_probe_reset(tg_probe *p);   /* keeps the allocation */
 void tg_probe_free(tg_probe *p);
 tg_sig tg_signature(const sim_result *res);
+
+/* ---- minimize as a library call (triage/minimize.c) ---- */
+typedef struct tg_minimize_opts {
+    uint64_t max_runs;     /* candidate runs at most (the command: 5000) */
+    double seconds;        /* wall-clock budget (the command: 60) */
+    bool verbose;          /* each pass's sizes on stderr */
+} tg_minimize_opts;
+
+typedef struct tg_minimize_result {
+    char signature[200];   /* fnd_signature's form */
+    uint64_t events_before, events_after, runs;
+} tg_minimize_result;
+
+/* Minimize the failing run recorded in trace into the new folder out
+ * (scenario.gmp, choices.txt, trace.gmt, repro.sh; atomic).  report: where
+ * the signature and sizes go (NULL: nowhere); res may be NULL.  Returns 0,
+ * 1 when the trace does not fail, 8 rejected, 10 I/O (out exists), 12
+ * plugin missing.  For campaigns that minimize each new signature. */
+int tg_minimize(const char *trace, const char *out, const tg_minimize_opts *o, FILE *report,
+                tg_minimize_result *res);
 
 /* ---- commands ---- */
 extern const cf_command tg_minimize_command, tg_diff_command, tg_explain_command;
