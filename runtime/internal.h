@@ -69,6 +69,36 @@ static inline void note_fresh(g *gp) {
     gp->fresh = true;
     gp->wake_promised = false;
 }
+/* Checking bookkeeping for the bounded-wait invariant (docs/invariants.md,
+ * "Bounded wait, precisely"), at every insertion into a run queue: a G
+ * entering the global queue, or a local queue from anywhere but another
+ * local queue, starts a stint; moving between local queues (a steal, or
+ * runnext kicked to the tail) keeps it, carrying the ticks of the P it
+ * left.  Plain stores, not yield points. */
+static inline void stint_local(g *gp, const p *pp) {
+    if (gp->stint == STINT_LOCAL && gp->stint_spell == gp->runnable_sched) {
+        if (gp->stint_p != pp->id) {
+            gp->stint_acc += allp[gp->stint_p]->schedtick - gp->stint_tick0;
+            gp->stint_p = pp->id;
+            gp->stint_tick0 = pp->schedtick;
+        }
+        return;
+    }
+    gp->stint = STINT_LOCAL;
+    gp->stint_spell = gp->runnable_sched;
+    gp->stint_p = pp->id;
+    gp->stint_tick0 = pp->schedtick;
+    gp->stint_acc = 0;
+}
+static inline void stint_global(g *gp) {
+    if (gp->stint == STINT_GLOBAL && gp->stint_spell == gp->runnable_sched)
+        return;
+    gp->stint = STINT_GLOBAL;
+    gp->stint_spell = gp->runnable_sched;
+    gp->stint_tick0 = sched.nschedtick;
+    gp->stint_acc = 0;
+}
+
 static inline void note_wake_promise(g *gp) {
     if (rt_xfer_on && gp->fresh)
         gp->wake_promised = RT_LOAD(&sched.npidle, __ATOMIC_RELAXED) > 0;

@@ -427,8 +427,10 @@ _Noreturn void execute(g *gp, bool inheritTime) {
     gp->waitsince = 0;
     gp->preempt = false;
     gp->fresh = false;
-    if (!inheritTime)
+    if (!inheritTime) {
         mp->p->schedtick++;
+        sched.nschedtick++;
+    }
     TRACE(EXECUTE, GOID(gp), mp->found_src, inheritTime);
     gogo(&gp->sched);
 }

@@ -49,6 +49,7 @@ g *glist_pop(gList *l) {
 /* Put gp at the tail of the global queue, without an event: for callers
  * whose own event already says so (GOSCHED and PREEMPT always end here). */
 void globrunqput_quiet(g *gp) {
+    stint_global(gp);
     gqueue_pushBack(&sched.runq, gp);
     sched.runqsize++;
     xfer_del(getg()->m, gp);
@@ -60,6 +61,7 @@ void globrunqput(g *gp) {
 }
 
 void globrunqputhead(g *gp) {
+    stint_global(gp);
     gqueue_push(&sched.runq, gp);
     sched.runqsize++;
     xfer_del(getg()->m, gp);
@@ -68,6 +70,8 @@ void globrunqputhead(g *gp) {
 
 void globrunqputbatch(gQueue *batch, int32_t n) {
     g *first = batch->head;
+    for (g *gp = batch->head; gp != NULL; gp = gp->schedlink)
+        stint_global(gp);
     if (batch->head != NULL) {
         if (sched.runq.tail != NULL)
             sched.runq.tail->schedlink = batch->head;
@@ -130,6 +134,7 @@ void runqput(p *pp, g *gp, bool next) {
     g *kicked = NULL;
     if (next) {
         g *oldnext;
+        stint_local(gp, pp);
         do {
             oldnext = pp->runnext;
         } while (!atomic_Casp((void **)&pp->runnext, oldnext, gp));
@@ -145,6 +150,7 @@ void runqput(p *pp, g *gp, bool next) {
         uint32_t h = atomic_LoadAcq(&pp->runqhead);   /* load-acquire, synchronize with consumers */
         uint32_t t = pp->runqtail;
         if (t - h < RUNQ_LEN) {
+            stint_local(gp, pp);
             pp->runq[t % RUNQ_LEN] = gp;
             atomic_StoreRel(&pp->runqtail, t + 1);   /* store-release, makes the item available */
             xfer_del(getg()->m, gp);
@@ -287,6 +293,8 @@ g *runqsteal(p *pp, p *p2, bool stealRunNextG) {
         TRACE(STOLEN, GOID(pp->runq[(t + i) % RUNQ_LEN]), p2->id, 0);
     if (MUTANT(TEST_CRASH_ON_STEAL) && n >= 3)
         *(volatile uint32_t *)(uintptr_t)(n * 8) = n;   /* the dangling pointer: page zero */
+    for (uint32_t i = 0; i < n; i++)
+        stint_local(pp->runq[(t + i) % RUNQ_LEN], pp);
     n--;
     g *gp = pp->runq[(t + n) % RUNQ_LEN];   /* stays in hand until execute */
     if (n == 0)

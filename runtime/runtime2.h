@@ -149,6 +149,9 @@ enum {
     WAIT_kinds
 };
 
+/* g.stint: the kind of run queue of a queued G's bounded-wait stint. */
+enum { STINT_NONE = 0, STINT_LOCAL, STINT_GLOBAL };
+
 struct g {
     gmp_stack stack;           /* [stack.lo, stack.hi); owned by this G while it lives */
     gobuf sched;
@@ -171,6 +174,14 @@ struct g {
                                   spinning M will find it (checking only) */
     int64_t runnable_since;    /* platform time it last became runnable (bounded wait) */
     uint64_t runnable_sched;   /* sched.nschedule when it last became runnable */
+    /* The bounded-wait stint (checking bookkeeping, internal.h): queued
+     * locally on stint_p or globally since a tick count, in the runnable
+     * spell stint_spell (= runnable_sched then). */
+    uint8_t stint;             /* STINT_*, below */
+    int32_t stint_p;
+    uint64_t stint_tick0;      /* local: stint_p's schedtick; global: sched.nschedtick */
+    uint64_t stint_acc;        /* ticks of earlier Ps in a local stint (steals) */
+    uint64_t stint_spell;
     gofunc startfn;            /* entry function and argument (newproc) */
     void *startarg;
     int64_t parentgoid;
@@ -314,6 +325,7 @@ typedef struct schedt {
     int64_t totaltime;
 
     uint64_t nschedule;        /* schedule() calls, for the bounded-wait check */
+    uint64_t nschedtick;       /* sum of every P's schedtick advances (bounded wait) */
 } schedt;
 
 /* A blocked G on a wait queue (Go's sudog). */

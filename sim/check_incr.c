@@ -655,25 +655,21 @@ static void judge(uint32_t i) {
     if (check_misplaced(gp, &k) != NULL)
         inc.suspect = true;
     lifecycle(i, gp);
-    if (gp->atomicstatus == _Grunnable) {
-        uint64_t d = gp->runnable_sched + check_wait_bound();
-        if (d < inc.bw_deadline)
-            inc.bw_deadline = d;
-    }
+    uint64_t d = check_wait_deadline(gp);
+    if (d < inc.bw_deadline)
+        inc.bw_deadline = d;
 }
 
-/* The earliest schedule() count at which a runnable G overstays, O(G);
- * suspect if one already has. */
+/* The earliest tick count (sched.nschedtick) at which a runnable G
+ * overstays its stint, O(G); suspect if one already has. */
 static void bounded_wait_rescan(void) {
-    uint64_t bound = check_wait_bound(), deadline = UINT64_MAX;
+    uint64_t deadline = UINT64_MAX;
     for (uint32_t i = 0; i < allglen; i++) {
-        const g *gp = allgs[i];
-        if (gp->atomicstatus != _Grunnable)
-            continue;
-        if (sched.nschedule - gp->runnable_sched > bound)
+        uint64_t d = check_wait_deadline(allgs[i]);
+        if (d < sched.nschedtick || d == 0)
             inc.suspect = true;
-        if (gp->runnable_sched + bound < deadline)
-            deadline = gp->runnable_sched + bound;
+        if (d < deadline)
+            deadline = d;
     }
     inc.bw_deadline = deadline;
 }
@@ -802,7 +798,7 @@ bool check_incr_step(const inv_view *v, inv_changes *ch) {
     step_sched(pstatus_changed);
     for (uint32_t k = 0; k < inc.ndirty; k++)
         judge(inc.dlist[k]);
-    if (sched.nschedule > inc.bw_deadline)
+    if (sched.nschedtick > inc.bw_deadline)
         bounded_wait_rescan();
     step_m_state(v, inc.spinning);
     step_work_conservation(v);

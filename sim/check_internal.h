@@ -19,8 +19,10 @@ typedef struct gcount {
 /* Where a G of its status may be, given its counts; NULL if fine. */
 const char *check_misplaced(const g *gp, const gcount *k);
 
-/* The bounded-wait bound of this run (schedule() calls). */
-uint64_t check_wait_bound(void);
+/* The sched.nschedtick past which runnable gp would overstay its
+ * bounded-wait stint (each tick adds at most one to its wait): 0 if it
+ * already has, UINT64_MAX if it is in no stint. */
+uint64_t check_wait_deadline(const g *gp);
 
 /* Is runnable work Go promised to find queued (work conservation)? O(G). */
 bool check_promised_work_queued(bool strict);

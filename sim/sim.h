@@ -78,7 +78,7 @@ typedef struct sim_config {
     int64_t vt_limit_ns;      /* virtual time budget */
     uint64_t max_schedules;   /* schedule() budget */
     uint64_t max_events;      /* trace event budget (0: none) */
-    uint64_t bounded_wait;    /* schedule() calls a runnable G may wait (0: derive) */
+    uint64_t bounded_wait;    /* schedticks a queued G may wait (0: derive both bounds) */
     sim_costs costs;
     bool fixed_costs;         /* use each cost's median, never draw (sim/costs.def) */
     tr_sink sinks[4];         /* extra trace consumers (file writer, capture); they run on

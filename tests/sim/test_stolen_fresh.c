@@ -30,8 +30,7 @@
 
 #include "runtime/runtime2.h"
 #include "sim/invariant.h"
-#include "sim/scenario.h"
-#include "sim/sim.h"
+#include "tests/sim/search.h"
 #include "traces/capture.h"
 
 static bool fresh_is_runnable(const inv_view *v, void *ctx, char *why, size_t why_len) {
@@ -99,11 +98,7 @@ int main(int argc, char **argv) {
         return 64;
     }
     static scenario sc;
-    sc_error err;
-    if (!sc_parse_file(argv[1], &sc, &err)) {
-        fprintf(stderr, "%s:%u:%u: %s\n", argv[1], err.line, err.col, err.msg);
-        return 1;
-    }
+    search_load(argv[1], &sc);
     long budget = atol(argv[2]);
     uint32_t stall = (uint32_t)atol(argv[3]), preempt = (uint32_t)atol(argv[4]);
     int32_t procs = (int32_t)atol(argv[5]);
@@ -112,13 +107,8 @@ int main(int argc, char **argv) {
     gmp_invariant_register("window-watch", window_watch, &w);
     for (long seed = 1; seed <= budget; seed++) {
         sim_config cfg;
-        sim_config_default(&cfg);
-        cfg.seed = (uint64_t)seed;
-        cfg.check = true;
-        cfg.stall_den = stall;
-        cfg.preempt_den = preempt;
+        search_config(&cfg, (uint64_t)seed, stall, preempt, 0);
         cfg.rt.gomaxprocs = procs;
-        cfg.vt_limit_ns = 10LL * 1000 * 1000 * 1000;
         memset(&w, 0, sizeof w);
         cfg.sinks[cfg.nsinks++] = tr_capture_sink(&w.cap);
         sim_result r;

@@ -23,8 +23,7 @@
 #include <string.h>
 
 #include "sim/invariant.h"
-#include "sim/scenario.h"
-#include "sim/sim.h"
+#include "tests/sim/search.h"
 
 static const char *const window_names[RT_WINDOW__COUNT] = {
     [RT_WINDOW_PHANTOM] = "phantom",
@@ -34,14 +33,8 @@ static const char *const window_names[RT_WINDOW__COUNT] = {
 };
 
 static void config(sim_config *cfg, uint64_t seed, uint32_t stall, uint32_t preempt, uint32_t jitter, bool strict) {
-    sim_config_default(cfg);
-    cfg->seed = seed;
-    cfg->check = true;
+    search_config(cfg, seed, stall, preempt, jitter);
     cfg->strict_work = strict;
-    cfg->stall_den = stall;
-    cfg->preempt_den = preempt;
-    cfg->jitter_ns = jitter;
-    cfg->vt_limit_ns = 10LL * 1000 * 1000 * 1000;
 }
 
 int main(int argc, char **argv) {
@@ -60,13 +53,9 @@ int main(int argc, char **argv) {
         return 64;
     }
     static scenario sc;
-    sc_error err;
     char path[1024];
     snprintf(path, sizeof path, "%s/%s.gmp", argv[1], argv[2]);
-    if (!sc_parse_file(path, &sc, &err)) {
-        fprintf(stderr, "%s:%u:%u: %s\n", path, err.line, err.col, err.msg);
-        return 1;
-    }
+    search_load(path, &sc);
     long strict_hits = 0;
     for (long seed = 1; seed <= budget; seed++) {
         sim_config cfg;
