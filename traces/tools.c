@@ -96,6 +96,8 @@ static const cf_flag export_flags[] = {
     {.name = "html", .type = CF_STRING, .metavar = "OUT.html", .help = "write a self-contained HTML timeline (- for stdout)",
      CF_AT(args, html), .example = "out.html"},
     RANGE_FLAGS,
+    {.name = "json", .type = CF_BOOL, .help = "report what was exported as one JSON object (docs/json.md)",
+     CF_AT(args, json)},
 };
 
 const cf_command tr_export_command = {
@@ -370,6 +372,36 @@ static int check_outputs(const args *a, FILE *err) {
     return TR_EXIT_OK;
 }
 
+/* docs/json.md, "gmpsim.export/1": the summary line's counts by name. */
+static void put_export_json(FILE *out, const args *a, const tl_model *m) {
+    js_writer w;
+    js_init(&w, out, false);
+    js_object(&w);
+    js_schema(&w, "export", 1);
+    js_kstr(&w, "trace", a->trace);
+    js_kuint(&w, "first_event", m->seq0);
+    js_kuint(&w, "events", m->n);
+    js_kuint(&w, "lanes", m->nlanes);
+    js_kuint(&w, "slices", tl_slices(m));
+    js_kuint(&w, "instants", m->ninstants);
+    js_kuint(&w, "flows", m->nflows);
+    js_key(&w, "failure");
+    if (m->failure >= 0) {
+        char label[128];
+        tr_event_label(label, sizeof label, &m->ev[m->failure]);
+        js_object(&w);
+        js_kuint(&w, "event", m->seq0 + (uint64_t)m->failure);
+        js_kstr(&w, "what", label);
+        js_object_end(&w);
+    } else {
+        js_null(&w);
+    }
+    js_kstr(&w, "perfetto", a->perfetto);
+    js_kstr(&w, "html", a->html);
+    js_object_end(&w);
+    js_finish(&w);
+}
+
 static int export_model(const args *a, const tl_model *m, FILE *out, FILE *err) {
     int rc = TR_EXIT_OK;
     bool to_stdout = (a->perfetto != NULL && strcmp(a->perfetto, "-") == 0) ||
@@ -380,7 +412,9 @@ static int export_model(const args *a, const tl_model *m, FILE *out, FILE *err) 
         rc = write_output(a->perfetto, perfetto_fn, m, a->trace, err);
     if (rc == TR_EXIT_OK && a->html != NULL)
         rc = write_output(a->html, tr_export_html, m, a->trace, err);
-    if (rc == TR_EXIT_OK)
+    if (rc == TR_EXIT_OK && a->json)
+        put_export_json(out, a, m);
+    else if (rc == TR_EXIT_OK)
         fprintf(out, "exported %zu events: %zu lanes, %zu slices, %zu instants, %zu flows\n", m->n, m->nlanes,
                 tl_slices(m), m->ninstants, m->nflows);
     return rc;

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include "traces/atomicfile.h"
 #include "traces/flags.h"
+#include "traces/json.h"
 #include "findings.h"
 
 enum {
@@ -581,14 +582,35 @@ static bool random_outcome_ok(int outcome) {
 
 typedef struct sweep_opts {
     uint64_t seeds, nrandom;
-    bool twice, vary;
+    bool twice, vary, json;
     int mutant;
+    js_writer *w;   /* --json: the open "runs" array */
 } sweep_opts;
 
 /* --vary: run k of the sweep takes its GOMAXPROCS (0: the scenario's) and
  * step jitter from these, so one sweep covers several of each. */
 static const int32_t vary_procs[] = {0, 1, 2, 4, 8};
 static const uint32_t vary_jitter_ns[] = {0, 200, 1000};
+
+/* One run as a member of --json's "runs" (docs/json.md, gmpsim.sweep/1):
+ * the text line's columns by name; vary: the configuration --vary chose. */
+static void sweep_json_run(js_writer *w, const char *name, uint64_t seed, int s, const sim_config *vary,
+                           const char *outcome, const sim_result *a, int rc) {
+    js_object(w);
+    js_kstr(w, "name", name);
+    js_kuint(w, "seed", seed);
+    js_kstr(w, "strategy", sweep_strategies[s]);
+    if (vary != NULL) {
+        js_kint(w, "procs", vary->rt.gomaxprocs);
+        js_kuint(w, "jitter_ns", vary->jitter_ns);
+    }
+    js_kstr(w, "outcome", outcome);
+    js_kuint(w, "events", a->events);
+    js_khex64(w, "digest", a->digest);
+    js_kbool(w, "unexpected", rc == EXIT_INVARIANT);
+    js_kbool(w, "nondeterministic", rc == EXIT_DIVERGED);
+    js_object_end(w);
+}
 
 /* One sweep run.  expect: the outcome name a built-in declares, or NULL
  * for a random scenario (random_outcome_ok).  Returns an exit status. */
@@ -627,7 +649,9 @@ static int sweep_one(const char *name, const char *expect, const scenario *sc, u
         }
         sim_result_free(&b);
     }
-    if (o->vary)
+    if (o->json)
+        sweep_json_run(o->w, name, seed, s, o->vary ? &cfg : NULL, got, &a, rc);
+    else if (o->vary)
         printf("%s\t%" PRIu64 "\t%s/procs=%d/jitter=%u\t%s\t%" PRIu64 "\t%016" PRIx64 "\n", name, seed,
                sweep_strategies[s], (int)cfg.rt.gomaxprocs, (unsigned)cfg.jitter_ns, got, a.events, a.digest);
     else
@@ -657,6 +681,8 @@ static const cf_flag sweep_flags[] = {
      CF_AT(sweep_opts, vary)},
     {.name = "mutant", .type = CF_FUNC, .metavar = "NAME", .help = "switch on a seeded bug (`gmpsim mutants`); the sweep should then fail",
      .def = "none", .set = set_sweep_mutant, .example = "ready-skips-wakep"},
+    {.name = "json", .type = CF_BOOL, .help = "print one JSON object instead of the lines (docs/json.md)",
+     CF_AT(sweep_opts, json)},
 };
 
 const cf_command fz_sweep_command = {
@@ -682,6 +708,15 @@ int fz_cmd_sweep(int argc, char **argv) {
     uint64_t seeds = o.seeds, nrandom = o.nrandom, k = 0;
     int rc = EXIT_OK;
     static scenario sc;
+    js_writer w;
+    if (o.json) {
+        o.w = &w;
+        js_init(&w, stdout, false);
+        js_object(&w);
+        js_schema(&w, "sweep", 1);
+        js_key(&w, "runs");
+        js_array(&w);
+    }
     for (size_t i = 0; i < sc_nbuiltins; i++) {
         sc_error err;
         if (!sc_parse(sc_builtins[i].text, strlen(sc_builtins[i].text), &sc, &err))
@@ -702,6 +737,12 @@ int fz_cmd_sweep(int argc, char **argv) {
         char name[32];
         snprintf(name, sizeof name, "random%" PRIu64, r);
         rc = sweep_worst(rc, sweep_one(name, NULL, &sc, 1 + r, (int)(r % 3), &o, k++));
+    }
+    if (o.json) {
+        js_array_end(&w);
+        js_kint(&w, "exit_code", rc);
+        js_object_end(&w);
+        js_finish(&w);
     }
     return rc;
 }

@@ -160,6 +160,8 @@ def main():
         (["version"], 0),
         (["mutants"], 0),
         (["builtins"], 0),
+        (["sweep", "--seeds", "1", "--vary"], 0),
+        (["export", trace, "--html", os.path.join(work, "t.html"), "--to", "300"], 0),
         (["campaign", "--runs", "20", "--jobs", "1", "--scenario", "builtin:spawn_storm", "--mutant",
           "runqputslow-forgets-g", "--out", os.path.join(work, "campaign")], 3),
     ]
