@@ -50,6 +50,7 @@ typedef struct pshadow {
     uint32_t status;
     uint32_t status_seen;      /* status when owners were last compared */
     m *m;                      /* its M at the last check */
+    int32_t ntimers;           /* its timer heap's size at the last check */
     g *ring[RUNQ_LEN];         /* ring[i % RUNQ_LEN] for i in [head, tail) */
     gvec gfree;
 } pshadow;
@@ -72,6 +73,9 @@ static struct {
     int64_t *goid;
     uint32_t capg;
     uint32_t gused;            /* per-G entries at or above this are zero */
+    uint8_t *tw;               /* per G: counted in ntw (waiting on its sleep timer) */
+    uint32_t ntw;              /* Gs waiting on a timer, as last judged */
+    int64_t ntimers_sum;       /* timers in the heaps of allp[0..allplen) */
     uint32_t *dlist;           /* dirty allgidx, in marking order */
     uint32_t ndirty;
     g **dgs;                   /* the dirty Gs handed to step functions */
@@ -146,9 +150,9 @@ static bool reserve_gs(uint32_t n) {
     if (n <= inc.capg)
         return true;
     uint32_t cap = inc.capg, c2 = inc.capg, c3 = inc.capg, c4 = inc.capg, c5 = inc.capg, c6 = inc.capg;
-    uint32_t c7 = inc.capg;
+    uint32_t c7 = inc.capg, c8 = inc.capg;
     bool ok = grow((void **)&inc.c, &cap, n, sizeof *inc.c) && grow((void **)&inc.dirty, &c2, n, 1) &&
-              grow((void **)&inc.inlist, &c7, n, 1) &&
+              grow((void **)&inc.inlist, &c7, n, 1) && grow((void **)&inc.tw, &c8, n, 1) &&
               grow((void **)&inc.live, &c3, n, 1) && grow((void **)&inc.goid, &c4, n, sizeof *inc.goid) &&
               grow((void **)&inc.dlist, &c5, n, sizeof *inc.dlist) &&
               grow((void **)&inc.dgs, &c6, n, sizeof *inc.dgs);
@@ -450,6 +454,10 @@ static void step_p(int32_t i, bool *status_changed) {
         s->status = pp->status;
         *status_changed = changed = true;
     }
+    if (pp->ntimers != s->ntimers) {
+        inc.ntimers_sum += pp->ntimers - s->ntimers;
+        s->ntimers = pp->ntimers;
+    }
     if (pp->m != s->m || changed_status(pp, s)) {
         inc.owners_changed = true;
         s->status_seen = pp->status;
@@ -477,6 +485,7 @@ static void sync_p(int32_t i) {
     s->status = s->status_seen = pp->status;
     s->gfree.n = 0;   /* empty shadow: the diff adds everything the P holds */
     s->m = NULL;
+    s->ntimers = 0;
     bool unused;
     step_p(i, &unused);
 }
@@ -648,8 +657,22 @@ static void lifecycle(uint32_t i, const g *gp) {
     }
 }
 
+/* A sleeping G is counted: a timer that vanishes from every heap leaves
+ * fewer timers than sleepers, though the G itself did not change.  A
+ * sleeper in an M's hand (its timer being run) or still its M's curg is
+ * not counted: its timer may already be out of the heap. */
+static void count_sleeper(uint32_t i, const g *gp) {
+    uint8_t w = gp->atomicstatus == _Gwaiting && gp->waitkind == WAIT_TIMER && inc.c[i].xfer == 0 &&
+                inc.c[i].curg == 0;
+    if (w != inc.tw[i]) {
+        inc.ntw += w ? 1u : (uint32_t)-1;
+        inc.tw[i] = w;
+    }
+}
+
 static void judge(uint32_t i) {
     const g *gp = allgs[i];
+    count_sleeper(i, gp);
     gcount k = inc.c[i];
     k.wait = wait_places(gp);
     if (check_misplaced(gp, &k) != NULL)
@@ -778,6 +801,7 @@ bool check_incr_step(const inv_view *v, inv_changes *ch) {
         inc.nps = (uint32_t)allplen;
         inc.all_dirty = true;
     }
+    bool resum = inc.all_dirty;
     if (inc.all_dirty)
         mark_all();
     note_m(simw.cur->m);
@@ -800,6 +824,13 @@ bool check_incr_step(const inv_view *v, inv_changes *ch) {
         judge(inc.dlist[k]);
     if (sched.nschedtick > inc.bw_deadline)
         bounded_wait_rescan();
+    if (resum) {   /* procresize: Ps came or went */
+        inc.ntimers_sum = 0;
+        for (int32_t i = 0; i < allplen; i++)
+            inc.ntimers_sum += inc.ps[i].ntimers = allp[i]->ntimers;
+    }
+    if ((int64_t)inc.ntw > inc.ntimers_sum)
+        inc.suspect = true;   /* a sleeper's timer is in no heap */
     step_m_state(v, inc.spinning);
     step_work_conservation(v);
     if (ch != NULL) {   /* for step functions */
@@ -841,7 +872,10 @@ void check_incr_sync(void) {
     memset(inc.c, 0, inc.gused * sizeof *inc.c);   /* above gused they are still zero */
     memset(inc.live, 0, inc.gused);
     memset(inc.dirty, 0, inc.gused);
+    memset(inc.tw, 0, inc.gused);
     inc.gused = allglen + 1;
+    inc.ntw = 0;
+    inc.ntimers_sum = 0;
     memset(inc.goids, 0, (inc.goid_mask + 1u) * sizeof *inc.goids);
     inc.goid_used = 0;
     inc.ndirty = 0;
@@ -859,8 +893,10 @@ void check_incr_sync(void) {
     for (m *mp = allm; mp != NULL; mp = mp->alllink)
         step_m(mp);
     step_sched(true);
-    for (uint32_t i = 0; i < allglen; i++)
+    for (uint32_t i = 0; i < allglen; i++) {
         lifecycle(i, allgs[i]);
+        count_sleeper(i, allgs[i]);
+    }
     bounded_wait_rescan();
     clear_dirty(false);
     inc.valid = !inc.suspect;
