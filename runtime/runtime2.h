@@ -97,9 +97,13 @@ struct note {
 };
 
 /* Runtime lock (Go's mutex, not sync.Mutex).  Held by at most one M. */
+/* The runtime's lock, Go's lock_futex.go: the key word says whether an M
+ * sleeps on it, so unlock knows to wake one.  Owned by whoever set key
+ * from MUTEX_UNLOCKED; the backend's queue by the platform. */
+enum { MUTEX_UNLOCKED = 0, MUTEX_LOCKED = 1, MUTEX_SLEEPING = 2 };
 struct mutex {
-    uint32_t key;    /* 0 unlocked, 1 locked */
-    void *plat;      /* backend's waiter queue */
+    uint32_t key;    /* MUTEX_UNLOCKED, MUTEX_LOCKED, or MUTEX_SLEEPING: an M may sleep on it */
+    void *plat;      /* backend's futex queue: the Ms asleep on key */
     struct m *owner; /* for assertions */
 };
 

@@ -566,34 +566,78 @@ void plat_usleep(uint32_t us) {
     sim_block();
 }
 
-void sim_lock_slow(mutex *l) {
+/* lock_futex.go's contended path: spin ACTIVE_SPIN rounds of procyield
+ * (multiprocessors only), one osyield round, then sleep on the key until
+ * an unlock wakes this M, and start over.  Each round first tries to take
+ * the lock if it is free, setting key to `wait`: LOCKED, or SLEEPING once
+ * this M has slept (or found SLEEPING), so that sleepers keep being woken. */
+enum { LOCK_ACTIVE_SPIN = 4, LOCK_ACTIVE_SPIN_CNT = 30, LOCK_PASSIVE_SPIN = 1 };
+
+static bool lock_try(mutex *l, uint32_t wait) {
+    if (l->key != MUTEX_UNLOCKED)
+        return false;
+    l->key = wait;   /* a compare-and-swap from UNLOCKED */
+    l->owner = simw.cur->m;
+    return true;
+}
+
+/* futexsleep(&l->key, SLEEPING): sleep unless key changed.  FIFO, like
+ * the kernel's futex queue for threads of equal priority. */
+static void lock_futexsleep(mutex *l) {
     sim_thread *cur = simw.cur;
-    if (l->owner == cur->m)
-        plat_throw("lock: lock already held by this M (self-deadlock)");
+    if (l->key != MUTEX_SLEEPING)
+        return;
     cur->lock_next = NULL;
-    if (l->plat == NULL) {
-        l->plat = cur;
-    } else {
-        sim_thread *w = l->plat;
-        while (w->lock_next != NULL)
-            w = w->lock_next;
-        w->lock_next = cur;
-    }
+    sim_thread **tail = (sim_thread **)&l->plat;
+    for (uint32_t n = 0; *tail != NULL; tail = &(*tail)->lock_next)
+        if (++n > SIM_MAX_THREADS)
+            plat_throw("sim: futex queue longer than the thread count");
+    *tail = cur;
     cur->waitlock = l;
     cur->state = TH_BLOCKED;
     sim_block();
-    if (l->owner != cur->m)
-        plat_throw("sim: lock handoff went to the wrong M");
 }
 
-void sim_unlock_slow(mutex *l) {
+void sim_lock_slow(mutex *l, uint32_t wait) {
+    sim_thread *cur = simw.cur;
+    if (l->owner == cur->m)
+        plat_throw("lock: lock already held by this M (self-deadlock)");
+    int spin = ncpu > 1 ? LOCK_ACTIVE_SPIN : 0;
+    for (;;) {
+        for (int i = 0; i < spin; i++) {
+            if (lock_try(l, wait))
+                return;
+            /* procyield, as a plain step: an M spinning on a runtime lock
+             * is mid-operation, not in user code (plat_procyield's
+             * "spending" would make the checkers see a quiescent point) */
+            sim_step(simw.cost.procyield * LOCK_ACTIVE_SPIN_CNT / 30);
+        }
+        for (int i = 0; i < LOCK_PASSIVE_SPIN; i++) {
+            if (lock_try(l, wait))
+                return;
+            plat_osyield();
+        }
+        uint32_t v = l->key;
+        l->key = MUTEX_SLEEPING;   /* an exchange */
+        if (v == MUTEX_UNLOCKED) {
+            l->owner = cur->m;
+            return;
+        }
+        wait = MUTEX_SLEEPING;
+        lock_futexsleep(l);
+    }
+}
+
+/* futexwakeup(&l->key, 1): the oldest sleeper wakes, after the wake
+ * latency, and tries again from the top; it does not own the lock. */
+void sim_futexwakeup(mutex *l) {
     sim_thread *w = l->plat;
+    if (w == NULL)
+        return;   /* it has not gone to sleep yet, or was woken already */
     l->plat = w->lock_next;
     w->lock_next = NULL;
     w->waitlock = NULL;
-    l->key = 1;               /* hand off: the waiter owns it when it runs */
-    l->owner = w->m;
-    sim_wake(w, simw.cur->vt + sim_cost_draw(SIM_COST_WAKE_LATENCY));
+    sim_wake(w, simw.cur->vt + simw.cost.note_wake + sim_cost_draw(SIM_COST_WAKE_LATENCY));
 }
 
 /* ---- choices ---- */

@@ -143,8 +143,8 @@ extern sim_world simw;
 /* slow paths (driver.c) */
 void sim_yield_slow(void);
 void sim_block(void);
-void sim_lock_slow(mutex *l);
-void sim_unlock_slow(mutex *l);
+void sim_lock_slow(mutex *l, uint32_t wait);
+void sim_futexwakeup(mutex *l);
 void sim_wake(sim_thread *t, int64_t at);
 uint32_t sim_choose(unsigned kind, uint32_t n);
 void sim_recompute_next(void);

@@ -49,23 +49,29 @@ static inline void plat_procyield(uint32_t n) { plat_spend(simw.cost.procyield *
 static inline void plat_syscall(int64_t ns) { plat_spend(ns + simw.cost.syscall); }
 int64_t plat_cost(unsigned what);
 
+/* Go's lock2/unlock2 (lock_futex.go).  The speculative grab is an
+ * exchange: it leaves key LOCKED even when an M sleeps on it (SLEEPING);
+ * the slow path puts SLEEPING back when it takes the lock, so the unlock
+ * still wakes the sleeper.  No hand-off: a woken M competes again. */
 static inline void plat_lock(mutex *l) {
     sim_step(simw.cost.lock);
-    if (__builtin_expect(l->key == 0, 1)) {
-        l->key = 1;
+    uint32_t v = l->key;
+    l->key = MUTEX_LOCKED;
+    if (__builtin_expect(v == MUTEX_UNLOCKED, 1)) {
         l->owner = simw.cur->m;
         return;
     }
-    sim_lock_slow(l);   /* returns owning l */
+    sim_lock_slow(l, v);   /* returns owning l */
 }
 
 static inline void plat_unlock(mutex *l) {
-    if (__builtin_expect(l->owner != simw.cur->m || l->key == 0, 0))
+    if (__builtin_expect(l->owner != simw.cur->m || l->key == MUTEX_UNLOCKED, 0))
         plat_throw("unlock of a lock not held by this M");
-    l->key = 0;
+    uint32_t v = l->key;
+    l->key = MUTEX_UNLOCKED;
     l->owner = NULL;
-    if (l->plat != NULL)
-        sim_unlock_slow(l);   /* hand it to the oldest waiter */
+    if (v == MUTEX_SLEEPING)
+        sim_futexwakeup(l);   /* one sleeper wakes and competes */
     sim_step(simw.cost.unlock);
 }
 
