@@ -8,9 +8,11 @@
  *                      (seeded from the committed corpus or --corpus when empty)
  *   DIR/crashes/       what the engine saved (libFuzzer artifacts)
  *   DIR/afl/           AFL++'s own output folder
- *   DIR/findings/<signature>/  one folder per distinct failure: input,
- *                      input.min (libFuzzer's minimization, when it kept the
- *                      failure), scenario.gmp, trace.gmt, result.txt, repro.sh
+ *   DIR/findings/<signature>/  the findings layout of campaigns
+ *                      (fuzz/campaign/findings.h, docs/findings.md); each
+ *                      reproducer r-<tag>/ holds input, input.min (libFuzzer's
+ *                      minimization, when it fails the same way), scenario.gmp,
+ *                      trace.gmt, result.txt, repro.sh; DIR/summary.json, DIR/junit.xml
  *   DIR/fuzz.log       the engine's own output
  * Exit status: 3 if anything failed, 0 if not, 10 when the harness or the
  * engine is missing (the message names the preset that builds it) or DIR
@@ -34,13 +36,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fuzz/campaign/findings.h"
 #include "fuzz/common/fuzzcmd.h"
 #include "sim/conf.h"
 #include "sim/fuzzinput.h"
 #include "sim/invariant.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
+#include "traces/atomicfile.h"
 #include "traces/flags.h"
+#include "traces/trace.h"
 
 #ifndef GMP_SOURCE_DIR
 #define GMP_SOURCE_DIR "."
@@ -331,16 +336,7 @@ static int run_engine(char *const *argv, const char *log_path, uint64_t seconds,
     return st;
 }
 
-/* ---- findings ---- */
-
-static void signature(const sim_result *r, char *buf, size_t len) {
-    const char *inv = r->outcome == OUT_INVARIANT ? gmp_invariant_name(r->invariant) : NULL;
-    snprintf(buf, len, "%s%s%s", sim_outcome_name(r->outcome), inv ? "__" : "", inv ? inv : "");
-    for (char *c = buf; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_' ||
-              *c == '.' || *c == '-'))
-            *c = '-';
-}
+/* ---- findings (fuzz/campaign/findings.h) ---- */
 
 static bool read_input(const char *path, uint8_t **data, size_t *n) {
     FILE *f = fopen(path, "rb");
@@ -367,7 +363,18 @@ static int rerun(const char *path, int mutant, sim_result *res) {
     return o;
 }
 
-/* Run this gmpsim with args, stdout into out_path. */
+/* The findings signature of a re-run (findings.h), "" if it passed. */
+static void signature(const sim_result *r, char *buf, size_t len) {
+    buf[0] = 0;
+    if (!sim_fuzz_is_finding(r->outcome))
+        return;
+    const char *inv = r->outcome == OUT_INVARIANT ? gmp_invariant_name(r->invariant) : NULL;
+    bool site = r->outcome == OUT_INVARIANT && r->site_kind >= 0 && r->site_kind < EV__COUNT && r->site_fn;
+    fnd_signature(buf, len, sim_outcome_name(r->outcome), inv, site ? tr_kinds[r->site_kind].name : NULL,
+                  site ? r->site_fn : NULL);
+}
+
+/* Run this gmpsim with args, stdout and stderr into out_path. */
 static int self(char *const *args, const char *out_path) {
     pid_t pid = fork();
     if (pid == 0) {
@@ -384,82 +391,98 @@ static int self(char *const *args, const char *out_path) {
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static void write_repro(const char *dir, const char *input, int mutant) {
-    char p[PATH_LEN];
-    snprintf(p, sizeof p, "%s/repro.sh", dir);
-    FILE *f = fopen(p, "w");
-    if (f == NULL)
-        return;
-    fprintf(f, "#!/bin/sh\n# Re-run this finding (gmpsim fuzz); exit 3 means the invariant still fails.\n"
-               "cd \"$(dirname \"$0\")\"\nexec \"${GMPSIM:-gmpsim}\" run --fuzz-input %s --mutant %s \"$@\"\n",
-            input, rt_mutant_name(mutant));
-    fclose(f);
-    chmod(p, 0755);
+typedef struct fill_ctx {
+    const fuzz_opts *o;
+    const char *harness;
+    const char *path;          /* the engine's saved input */
+    const char *sig;
+} fill_ctx;
+
+/* The reproducer folder: input, input.min (libFuzzer's minimization, kept
+ * when it fails with the same signature), scenario.gmp, trace.gmt,
+ * result.txt, repro.sh. */
+static bool fill(void *ctxp, af_dir *d) {
+    const fill_ctx *c = ctxp;
+    char in[PATH_LEN], min[PATH_LEN], p[PATH_LEN], trace[PATH_LEN], result[PATH_LEN], scen[PATH_LEN];
+    af_dir_path(d, "input", in, sizeof in);
+    if (!copy_file(c->path, in))
+        return false;
+    const char *input = "input";
+    af_dir_path(d, "input.min", min, sizeof min);
+    if (strstr(c->harness, "fuzz_") != NULL) {   /* libFuzzer minimizes it */
+        char arg1[PATH_LEN + 32], log[PATH_LEN];
+        snprintf(arg1, sizeof arg1, "-exact_artifact_path=%s", min);
+        af_dir_path(d, "minimize.log", log, sizeof log);
+        char *argv[] = {(char *)c->harness, "-minimize_crash=1", "-max_total_time=10", arg1, in, NULL};
+        progress unused = {0};
+        run_engine(argv, log, 10, c->o->mutant, &unused, true);
+        sim_result m;
+        char msig[FND_SIG_LEN] = "";
+        if (is_file(min) && rerun(min, c->o->mutant, &m) >= 0) {
+            signature(&m, msig, sizeof msig);
+            sim_result_free(&m);
+        }
+        if (strcmp(msig, c->sig) == 0)
+            input = "input.min";
+        else
+            unlink(min);
+    }
+    snprintf(p, sizeof p, "%s", strcmp(input, "input.min") == 0 ? min : in);
+    af_dir_path(d, "trace.gmt", trace, sizeof trace);
+    af_dir_path(d, "result.txt", result, sizeof result);
+    af_dir_path(d, "scenario.gmp", scen, sizeof scen);
+    char *run_args[] = {"gmpsim", "run", "--fuzz-input", p, "--mutant", (char *)rt_mutant_name(c->o->mutant),
+                        "--trace", trace, NULL};
+    self(run_args, result);
+    char *fmt_args[] = {"gmpsim", "fmt-input", p, NULL};
+    self(fmt_args, scen);
+    char sh[1024];
+    int n = snprintf(sh, sizeof sh,
+                     "#!/bin/sh\n# Re-run this finding of gmpsim fuzz; exit 3 means the invariant still fails.\n"
+                     "cd \"$(dirname \"$0\")\"\nexec \"${GMPSIM:-gmpsim}\" run --fuzz-input %s --mutant %s \"$@\"\n",
+                     input, rt_mutant_name(c->o->mutant));
+    if (af_dir_write_file(d, "repro.sh", sh, (size_t)n) != 0)
+        return false;
+    chmod(af_dir_path(d, "repro.sh", p, sizeof p), 0755);
+    return true;
 }
 
-/* File one failing input under DIR/findings/<signature>/ (the first input
- * of a signature; later ones only count).  Returns true if it failed. */
-static bool file_finding(const fuzz_opts *o, const char *harness, const char *path) {
+/* Merge one input the engine saved into DIR/findings (fnd_record).
+ * Returns true if it failed. */
+static bool file_finding(const fuzz_opts *o, const char *harness, const char *path, uint64_t *nth) {
     sim_result r;
     int out = rerun(path, o->mutant, &r);
     if (out < 0)
         return false;
-    bool failed = sim_fuzz_is_finding(out);
-    char sig[256], dir[PATH_LEN / 2], p[PATH_LEN];
-    if (failed)
-        signature(&r, sig, sizeof sig);
-    else
-        snprintf(sig, sizeof sig, "crash");   /* the engine saw a crash the re-run does not reproduce */
+    char sig[FND_SIG_LEN], tag[64];
+    signature(&r, sig, sizeof sig);
+    bool failed = sig[0] != 0;
+    if (!failed)   /* the engine saw a crash the re-run does not reproduce (a harness crash) */
+        fnd_signature(sig, sizeof sig, "crash", NULL, NULL, NULL);
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    const char *dash = strrchr(base, '-');
+    snprintf(tag, sizeof tag, "fz-%.12s-%" PRIu64, dash ? dash + 1 : base, ++*nth);
+    char site[160] = "";
+    if (failed && out == OUT_INVARIANT && r.site_kind >= 0 && r.site_kind < EV__COUNT && r.site_fn != NULL)
+        snprintf(site, sizeof site, "%s in %s()", tr_kinds[r.site_kind].name, r.site_fn);
+    fill_ctx fc = {o, harness, path, sig};
+    fnd_case c = {.signature = sig, .outcome = failed ? sim_outcome_name(out) : "crash",
+                  .detail = out == OUT_INVARIANT ? gmp_invariant_name(r.invariant) : NULL,
+                  .site = site[0] ? site : NULL, .message = r.message,
+                  .tag = tag, .events = r.events, .fill = fill, .ctx = &fc};
+    fnd_verdict v;
+    int e = fnd_record(o->out, &c, &v);
+    if (e != 0)
+        fprintf(stderr, "gmpsim fuzz: cannot record %s: %s\n", path, af_strerror(e));
+    else if (v.is_new)
+        fprintf(stderr, "fuzz: FINDING %s: %s/findings/%s/%s\n", sig, o->out, sig, v.reproducer);
     sim_result_free(&r);
-    snprintf(dir, sizeof dir, "%s/findings", o->out);
-    make_dir(dir);
-    snprintf(dir, sizeof dir, "%s/findings/%s", o->out, sig);
-    bool fresh = mkdir(dir, 0777) == 0;
-    snprintf(p, sizeof p, "%s/hits", dir);
-    FILE *h = fopen(p, "a");
-    if (h != NULL) {
-        fprintf(h, "%s\n", path);
-        fclose(h);
-    }
-    if (!fresh)
-        return true;
-    snprintf(p, sizeof p, "%s/input", dir);
-    copy_file(path, p);
-    const char *input = "input";
-    if (strstr(harness, "fuzz_") != NULL) {   /* libFuzzer minimizes it */
-        char min[PATH_LEN], arg1[PATH_LEN + 32], log[PATH_LEN];
-        snprintf(min, sizeof min, "%s/input.min", dir);
-        snprintf(arg1, sizeof arg1, "-exact_artifact_path=%s", min);
-        snprintf(log, sizeof log, "%s/minimize.log", dir);
-        char *argv[] = {(char *)harness, "-minimize_crash=1", "-max_total_time=10", arg1, p, NULL};
-        progress unused = {0};
-        run_engine(argv, log, 10, o->mutant, &unused, true);
-        sim_result m;
-        char msig[256] = "";
-        if (is_file(min) && sim_fuzz_is_finding(rerun(min, o->mutant, &m))) {
-            signature(&m, msig, sizeof msig);
-            sim_result_free(&m);
-        }
-        if (strcmp(msig, sig) == 0)
-            input = "input.min";
-    }
-    char in_path_[PATH_LEN], trace[PATH_LEN], result[PATH_LEN], scen[PATH_LEN];
-    snprintf(in_path_, sizeof in_path_, "%s/%s", dir, input);
-    snprintf(trace, sizeof trace, "%s/trace.gmt", dir);
-    snprintf(result, sizeof result, "%s/result.txt", dir);
-    snprintf(scen, sizeof scen, "%s/scenario.gmp", dir);
-    char *run_args[] = {"gmpsim", "run", "--fuzz-input", in_path_, "--mutant", (char *)rt_mutant_name(o->mutant),
-                        "--trace", trace, NULL};
-    self(run_args, result);
-    char *fmt_args[] = {"gmpsim", "fmt-input", in_path_, NULL};
-    self(fmt_args, scen);
-    write_repro(dir, input, o->mutant);
-    fprintf(stderr, "fuzz: FINDING %s: %s\n", sig, dir);
     return true;
 }
 
-/* Every file the engine saved in dir (recursively one level for AFL++). */
-static uint64_t file_findings(const fuzz_opts *o, const char *harness, const char *dir, const char *prefix) {
+/* Every file the engine saved in dir whose name starts with prefix. */
+static uint64_t file_findings(const fuzz_opts *o, const char *harness, const char *dir, const char *prefix,
+                              uint64_t *nth) {
     uint64_t n = 0;
     DIR *d = opendir(dir);
     for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;) {
@@ -467,7 +490,7 @@ static uint64_t file_findings(const fuzz_opts *o, const char *harness, const cha
         snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
         if (e->d_name[0] == '.' || strncmp(e->d_name, prefix, strlen(prefix)) != 0 || !is_file(p))
             continue;
-        n += file_finding(o, harness, p);
+        n += file_finding(o, harness, p, nth);
     }
     if (d != NULL)
         closedir(d);
@@ -621,8 +644,9 @@ int fz_cmd_fuzz(int argc, char **argv) {
                 preset, preset, o.engine == ENGINE_AFL ? "afl_sim_run" : "fuzz_sim_run");
         return EXIT_IO;
     }
-    if (!dir_ready(o.out)) {
-        fprintf(stderr, "gmpsim fuzz: cannot write into --out %s: %s\n", o.out, strerror(errno));
+    int e0 = dir_ready(o.out) ? fnd_prepare(o.out) : errno;
+    if (e0 != 0) {
+        fprintf(stderr, "gmpsim fuzz: cannot write into --out %s: %s\n", o.out, af_strerror(e0));
         return EXIT_IO;
     }
     if (o.merge)
@@ -637,20 +661,26 @@ int fz_cmd_fuzz(int argc, char **argv) {
     if (rc != 0)
         return rc;
     char dir[PATH_LEN];
-    uint64_t found = 0;
+    uint64_t found = 0, nth = 0;
     if (afl) {
         for (uint64_t j = 0; j < o.jobs; j++) {
             if (j == 0)
                 snprintf(dir, sizeof dir, "%s/afl/main/crashes", o.out);
             else
                 snprintf(dir, sizeof dir, "%s/afl/s%" PRIu64 "/crashes", o.out, j);
-            found += file_findings(&o, harness, dir, "id:");
+            found += file_findings(&o, harness, dir, "id:", &nth);
         }
     } else {
         snprintf(dir, sizeof dir, "%s/crashes", o.out);
-        found += file_findings(&o, harness, dir, "crash-");
-        found += file_findings(&o, harness, dir, "timeout-");
+        found += file_findings(&o, harness, dir, "crash-", &nth);
+        found += file_findings(&o, harness, dir, "timeout-", &nth);
     }
+    fnd_campaign fc = {.command = "fuzz", .runs = pr.execs, .jobs = o.jobs, .failures = found,
+                       .seconds = (double)o.seconds, .mutant = rt_mutant_name(o.mutant),
+                       .exit_code = found ? EXIT_INVARIANT : EXIT_OK};
+    int e = fnd_summary(o.out, &fc);
+    if (e != 0)
+        fprintf(stderr, "gmpsim fuzz: cannot write %s/summary.json: %s\n", o.out, af_strerror(e));
     printf("fuzz: %s corpus %zu inputs; %" PRIu64 " failing input(s)%s%s/findings\n", o.out, count_files(corpus),
            found, found ? " filed under " : "", found ? o.out : "");
     return found ? EXIT_INVARIANT : EXIT_OK;

@@ -37,7 +37,7 @@ rc=0
 "$g" fuzz --engine libfuzzer --seconds 20 --mutant ready-skips-wakep --out "$out" \
   --harness "$b/fuzz/sim_run/fuzz_sim_run" > "$work/gfuzz.log" 2>&1 || rc=$?
 [ $rc = 3 ] || { echo "fuzz smoke: gmpsim fuzz exited $rc, not 3"; tail -20 "$work/gfuzz.log"; exit 1; }
-t=$(ls "$out"/findings/*/trace.gmt | head -1)
+t=$(find "$out/findings" -name trace.gmt | head -1)
 [ -n "$t" ] || { echo "fuzz smoke: gmpsim fuzz filed no finding with a trace"; exit 1; }
 "$g" replay "$t" | grep -q '^identical' || { echo "fuzz smoke: $t does not replay"; exit 1; }
 echo "fuzz smoke: gmpsim fuzz filed $(ls "$out/findings" | tr '\n' ' ')and its trace replays"
