@@ -12,15 +12,15 @@ set -u
 g="$1" sc="$2"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 d=$(mktemp -d); trap 'rm -rf "$d"' EXIT
-# failing MUTANT OUT: record the first failing run of seeds 1..10 x stall 0, 16
+# failing MUTANT OUT: record the first failing run of seeds 1..20 x stall 0, 16
 failing() {
-  for s in 1 2 3 4 5 6 7 8 9 10; do
+  for s in $(seq 1 20); do
     for st in 0 16; do
       "$g" run "$sc" --check --seed "$s" --stall-rate "$st" --mutant "$1" --trace "$2" >/dev/null 2>&1
       [ $? = 3 ] && return 0
     done
   done
-  fail "$1: no failing run of $(basename "$sc") in seeds 1..10"
+  fail "$1: no failing run of $(basename "$sc") in seeds 1..20"
 }
 
 failing ready-skips-wakep "$d/w.gmt"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/debugging/minimize.sh GMPSIM LATE_BUG.GMP [--bench]: for every seeded
-# mutant, a failing run of LATE_BUG.GMP (the first of seeds 1..10 x stall
+# mutant, a failing run of LATE_BUG.GMP (the first of seeds 1..20 x stall
 # rate 0, 16 that fails) minimizes to at most a fifth of its events (or to
 # no op at all: a failure in the runtime's boot), with
 # the same signature, into a folder whose trace replays identically.
@@ -17,15 +17,15 @@ sizes() { sed -n "s/^$1:* *//p" "$2"; }
 [ -n "$bench" ] && printf '| mutant | original run | signature | before: ops / goroutines / Ps / events / draws | after: ops / goroutines / Ps / events / draws | runs | time |\n|---|---|---|---|---|---|---|\n'
 for m in $("$g" mutants | awk '{print $1}'); do
   found=
-  for s in 1 2 3 4 5 6 7 8 9 10; do
+  for s in $(seq 1 20); do
     for st in 0 16; do
       "$g" run "$sc" --check --mutant "$m" --seed "$s" --stall-rate "$st" --trace "$d/$m.gmt" >/dev/null 2>&1
       [ $? = 3 ] && { found="--seed $s --stall-rate $st"; break 2; }
     done
   done
   if [ -z "$found" ]; then
-    case " $required " in *" $m "*) fail "$m: no failing run of $(basename "$sc") in seeds 1..10";; esac
-    echo "note: $m does not fail in $(basename "$sc") (seeds 1..10); add a trigger to cover it" >&2
+    case " $required " in *" $m "*) fail "$m: no failing run of $(basename "$sc") in seeds 1..20";; esac
+    echo "note: $m does not fail in $(basename "$sc") (seeds 1..20); add a trigger to cover it" >&2
     continue
   fi
   t0=$(date +%s.%N)
