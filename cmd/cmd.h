@@ -23,7 +23,8 @@ extern const cf_command *const cmd_common_flags;
 /* The whole command line (main() calls it). */
 int cmd_main(int argc, char **argv);
 
-extern const cf_command cmd_run_command, cmd_gen_go_command;
+extern const cf_command cmd_run_command, cmd_gen_go_command, cmd_search_command;
+int cmd_search(int argc, char **argv);   /* cmd/search.c */
 int cmd_run(int argc, char **argv);
 int cmd_gen_go(int argc, char **argv);
 

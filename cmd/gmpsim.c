@@ -193,6 +193,7 @@ const cmd_entry cmd_commands[] = {
     {&cmd_run_command, cmd_run},
     {&cmd_gen_go_command, cmd_gen_go},
     {&cmd_fmt_input_command, cmd_fmt_input},
+    {&cmd_search_command, cmd_search},
     {&fz_campaign_command, fz_cmd_campaign},
     {&fz_sweep_command, fz_cmd_sweep},
     {&fz_fuzz_command, fz_cmd_fuzz},

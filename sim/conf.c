@@ -291,3 +291,8 @@ bool sim_conf_parse_duration(const char *text, int64_t max_ns, int64_t *ns, char
         snprintf(why, why_len, "duration '%.40s' %s", text, w);
     return false;
 }
+
+bool sim_conf_parse_one(const char *key, const char *text, sim_config *out, char *why, size_t why_len) {
+    sim_config_default(out);
+    return sim_conf_set_text(out, sim_conf_find(key), text, why, why_len);
+}

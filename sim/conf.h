@@ -63,6 +63,10 @@ bool sim_conf_set(sim_config *cfg, const sim_conf_key *k, uint64_t v, char *why,
 /* Set any key from its text form (what sim_config_format writes). */
 bool sim_conf_set_text(sim_config *cfg, const sim_conf_key *k, const char *text, char *why, size_t why_len);
 
+/* One key's text into a fresh default configuration, for a command's own
+ * flag (a mutant name, a strategy): false with why when it is refused. */
+bool sim_conf_parse_one(const char *key, const char *text, sim_config *out, char *why, size_t why_len);
+
 /* A numeric key's current value (STRATEGY: pct depth; MUTANT: the index). */
 uint64_t sim_conf_get(const sim_config *cfg, const sim_conf_key *k);
 

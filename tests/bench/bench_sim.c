@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sim/oracle.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
 
@@ -54,13 +55,19 @@ static void bench(const char *name, const char *text) {
         fprintf(stderr, "%s: %u:%u: %s\n", name, err.line, err.col, err.msg);
         return;
     }
-    double off = 1e9, on = 1e9, chk = 1e9;
+    double off = 1e9, on = 1e9, chk = 1e9, chk_noor = 1e9;
     uint64_t events = 0, checks = 0, full = 0;
     for (int r = 0; r < 5; r++) {
         sim_result a, b, c;
         double t_on = timed_run(&sc, true, false, &a);
         double t_off = timed_run(&sc, false, false, &b);
         double t_chk = timed_run(&sc, true, true, &c);
+        sim_result d;
+        oracle_set_enabled(false);   /* what the oracles cost: the same checked run without them */
+        double t_noor = timed_run(&sc, true, true, &d);
+        oracle_set_enabled(true);
+        sim_result_free(&d);
+        chk_noor = t_noor < chk_noor ? t_noor : chk_noor;
         events = a.events;
         if (a.outcome != OUT_OK || b.outcome != OUT_OK || c.outcome != OUT_OK)
             fprintf(stderr, "%s: %s %s\n", name, a.message, c.message);
@@ -77,6 +84,8 @@ static void bench(const char *name, const char *text) {
            "(checked/on time %.2fx; %llu checks, %llu full)\n", name, (unsigned long long)events, (double)events / off / 1e6,
            (double)events / on / 1e6, on / off, (double)events / chk / 1e6, chk / on,
            (unsigned long long)checks, (unsigned long long)full);
+    printf("%-10s oracles: checked without them %6.2f M/s, with them %6.2f M/s (with/without time %.2fx)\n", name,
+           (double)events / chk_noor / 1e6, (double)events / chk / 1e6, chk / chk_noor);
 }
 
 int main(void) {
