@@ -18,7 +18,8 @@ static inline uint32_t fastrand(void) { return plat_fastrand(); }
 static inline uint32_t fastrandn(uint32_t n) { return (uint32_t)(((uint64_t)fastrand() * n) >> 32); }
 static inline void lock(mutex *l) { plat_lock(l); }
 static inline void unlock(mutex *l) { plat_unlock(l); }
-#define throw(msg) plat_throw(msg)
+/* throw names its caller: a runtime throw's decision site (findings). */
+#define throw(msg) (rt_throw_fn = __func__, plat_throw(msg))
 
 static inline m *acquirem(void) {
     m *mp = getg()->m;
@@ -65,10 +66,14 @@ static inline void rt_trace(unsigned kind, uint32_t a0, uint32_t a1, uint32_t a2
  * goes on.  note_wake_promise, after, where Go's wakep reads npidle: was a
  * P idle?  Only for a gp still fresh: a G that already ran is no longer
  * this submission's work.  Plain reads and writes, not yield points. */
-static inline void note_fresh(g *gp) {
+static inline void note_fresh_at(g *gp, const char *fn) {
     gp->fresh = true;
     gp->wake_promised = false;
+    gp->submit_fn = fn;
+    gp->submit_kind = (uint16_t)rt_last_site.kind;
 }
+#define note_fresh(gp) note_fresh_at((gp), __func__)
+
 /* Checking bookkeeping for the bounded-wait invariant (docs/invariants.md,
  * "Bounded wait, precisely"), at every insertion into a run queue: a G
  * entering the global queue, or a local queue from anywhere but another

@@ -34,6 +34,7 @@ bool mainStarted;
 const rt_config *rt_cfg;
 bool rt_xfer_on;
 rt_site rt_last_site;
+const char *rt_throw_fn;
 uint32_t idlepMask[_MaxGomaxprocs / 32];
 uint32_t timerpMask[_MaxGomaxprocs / 32];
 

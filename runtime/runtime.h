@@ -39,6 +39,7 @@ typedef struct rt_site {
     unsigned kind;    /* EV_* */
 } rt_site;
 extern rt_site rt_last_site;
+extern const char *rt_throw_fn;   /* the function that called throw() last */
 
 /* Go's nanotime is CLOCK_MONOTONIC: time since the machine booted, never
  * near zero.  Code that starts from a zero timestamp sees that (sysmon's

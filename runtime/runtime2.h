@@ -176,6 +176,9 @@ struct g {
     bool fresh;                /* submitted work (newproc, ready) that has not run yet */
     bool wake_promised;        /* a P was idle when it was submitted, so Go promises a
                                   spinning M will find it (checking only) */
+    const char *submit_fn;     /* the runtime function that submitted it, and the event */
+    uint16_t submit_kind;      /* that made it runnable (rt_last_site): a work-conservation
+                                  failure's decision site (checking only) */
     int64_t runnable_since;    /* platform time it last became runnable (bounded wait) */
     uint64_t runnable_sched;   /* sched.nschedule when it last became runnable */
     /* The bounded-wait stint (checking bookkeeping, internal.h): queued

@@ -406,21 +406,29 @@ static void check_conservation(void) {
  * golang/go#45867 family).  The strict variant (sim_config.strict_work)
  * checks every queued G and so reports those gaps too. */
 
-bool check_promised_work_queued(bool strict) {
+/* The first G (in allgs order) left queued against the promise, or NULL. */
+static const g *stranded_g(bool strict) {
     for (uint32_t i = 0; i < allglen; i++) {
         const g *gp = allgs[i];
         if (gp->atomicstatus == _Grunnable && gp->m == NULL &&
             (strict || (gp->fresh && gp->wake_promised)))
-            return true;
+            return gp;
     }
-    return false;
+    return NULL;
 }
+
+bool check_promised_work_queued(bool strict) { return stranded_g(strict) != NULL; }
 
 static void check_work_conservation(const inv_view *v) {
     if (!v->quiescent || v->world_stopped || sched.npidle == 0)
         return;
-    if (sched.nmspinning != 0 || v->pending_wakeups != 0 || !check_promised_work_queued(simw.strict_work))
+    const g *gp;
+    if (sched.nmspinning != 0 || v->pending_wakeups != 0 || (gp = stranded_g(simw.strict_work)) == NULL)
         return;
+    /* The decision site is the submission the promise was broken for, not
+     * whatever the quiescent point happened to follow. */
+    if (gp->fresh && gp->submit_fn != NULL)
+        sim_fail_site(gp->submit_fn, gp->submit_kind);
     FAIL(INV_WORK_CONSERVATION, "runnable work%s and %u P(s) idle, but no spinning M and no pending wakeup",
          simw.strict_work ? "" : " submitted while a P was idle", sched.npidle);
 }

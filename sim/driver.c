@@ -700,7 +700,7 @@ _Noreturn void sim_end(int outcome, const char *msg) {
         simw.ending = true;
         simw.outcome = outcome;
         snprintf(simw.message, sizeof simw.message, "%s", msg);
-        simw.site = rt_last_site;
+        simw.site = simw.fail_site.fn != NULL ? simw.fail_site : rt_last_site;
         if (!simw.have_violation)
             simw.violation_seq = tr_seq(&simw.tr);
         if (simw.tr.on && simw.cur != NULL) {
@@ -718,6 +718,15 @@ _Noreturn void sim_end(int outcome, const char *msg) {
 }
 
 _Noreturn void sim_stop(int outcome, const char *msg) { sim_end(outcome, msg); }
+
+const char *sim_site_kind_name(int kind) {
+    return kind == SIM_SITE_THROW ? "throw" : kind >= 0 && kind < EV__COUNT ? tr_kinds[kind].name : NULL;
+}
+
+void sim_fail_site(const char *fn, unsigned kind) {
+    if (!simw.ending)
+        simw.fail_site = (rt_site){fn, kind};
+}
 
 void sim_fail(int invariant, const char *fmt, ...) {
     if (simw.ending)
@@ -744,6 +753,8 @@ _Noreturn void plat_throw(const char *msg) {
     char buf[SIM_MSG_LEN];
     snprintf(buf, sizeof buf, "runtime: throw: %s", msg);
     simw.invariant = -2;   /* a runtime assertion, not a registered invariant */
+    if (rt_throw_fn != NULL)
+        sim_fail_site(rt_throw_fn, SIM_SITE_THROW);
     sim_fail(-2, "%s", buf);
     abort();
 }

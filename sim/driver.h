@@ -119,7 +119,8 @@ typedef struct sim_world {
     int invariant;
     uint64_t violation_seq;    /* the invariant record's index; else the exit record's */
     bool have_violation;       /* violation_seq is set (sim_fail) */
-    rt_site site;              /* the decision site at the end (rt_last_site) */
+    rt_site site;              /* the decision site at the end (rt_last_site, or fail_site) */
+    rt_site fail_site;         /* an invariant's own site (sim_fail_site); fn NULL: none */
     char message[SIM_MSG_LEN];
 
     /* marks, in order */

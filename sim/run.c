@@ -311,6 +311,7 @@ static int run_world(const scenario *sc, gofunc mainfn, void *arg, int32_t procs
     run_main = mainfn;
     rt_xfer_on = cfg->check;
     rt_last_site = (rt_site){NULL, 0};
+    rt_throw_fn = NULL;
     if (cfg->strategy == STRAT_PCT) {
         simw.pct_depth = cfg->pct_depth;
         setup_pct(cfg);

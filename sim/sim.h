@@ -137,7 +137,7 @@ typedef struct sim_result {
                                      modelled limit (replay: exit 11, never "diverged") */
     const char *site_fn;          /* the runtime function of the last runtime event (a static
                                      string), NULL if none: the failure's decision site */
-    int site_kind;                /* that event's EV_* kind, or -1 */
+    int site_kind;                /* that event's EV_* kind, SIM_SITE_THROW (site_fn threw), or -1 */
 } sim_result;
 
 /* Run scenario sc.  Returns the outcome (also in res). */
@@ -154,6 +154,17 @@ void sim_dump_state(char *buf, size_t len);
 /* Ask the current run to end now with OUT_INVARIANT (from a hook or an
  * invariant); the run ends at the next safe moment. */
 void sim_fail(int invariant, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* sim_result.site_kind of a runtime throw: site_fn is the function that
+ * called throw() (kind name "throw", sim_site_kind_name). */
+enum { SIM_SITE_THROW = EV__COUNT };
+
+/* The site kind's name for signatures: the event's, "throw", or NULL. */
+const char *sim_site_kind_name(int kind);
+
+/* Before sim_fail: the failure's decision site is this runtime function
+ * and event kind, not the last event (sim_result.site_*). */
+void sim_fail_site(const char *fn, unsigned kind);
 
 /* Stop the run now (from a hook) with the given outcome and message. */
 _Noreturn void sim_stop(int outcome, const char *msg);

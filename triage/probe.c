@@ -44,7 +44,7 @@ void tg_probe_free(tg_probe *p) {
 
 tg_sig tg_signature(const sim_result *res) {
     tg_sig s = {res->outcome, res->outcome == OUT_INVARIANT ? res->invariant : -1, -1, NULL};
-    if (res->outcome == OUT_INVARIANT && res->site_fn != NULL && res->site_kind >= 0 && res->site_kind < EV__COUNT) {
+    if (res->outcome == OUT_INVARIANT && res->site_fn != NULL && sim_site_kind_name(res->site_kind) != NULL) {
         s.site = res->site_kind;
         s.fn = res->site_fn;
     }
@@ -60,5 +60,5 @@ bool tg_sig_is_failure(tg_sig s) { return s.outcome == OUT_INVARIANT || s.outcom
 
 void tg_sig_format(tg_sig s, char *buf, size_t len) {
     fnd_signature(buf, len, sim_outcome_name(s.outcome), s.invariant >= 0 ? gmp_invariant_name(s.invariant) : NULL,
-                  s.site >= 0 ? tr_kinds[s.site].name : NULL, s.fn);
+                  sim_site_kind_name(s.site), s.fn);
 }

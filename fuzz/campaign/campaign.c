@@ -273,8 +273,9 @@ static void describe(found *f) {
     else if (r->outcome == OUT_CRASH && r->signal > 0)
         snprintf(f->detail, sizeof f->detail, "SIG%s", sigabbrev_np(r->signal) ? sigabbrev_np(r->signal) : "?");
     bool sited = r->outcome == OUT_INVARIANT || r->outcome == OUT_CRASH;
-    if (sited && r->site_kind >= 0 && r->site_kind < EV__COUNT && r->site_fn[0])
-        snprintf(f->site, sizeof f->site, "%s in %s()", tr_kinds[r->site_kind].name, r->site_fn);
+    const char *kind = sim_site_kind_name(r->site_kind);
+    if (sited && kind != NULL && r->site_fn[0])
+        snprintf(f->site, sizeof f->site, "%s in %s()", kind, r->site_fn);
 }
 
 static void note_signature(campaign *c, const char *sig, bool is_new) {
@@ -300,7 +301,7 @@ void fz_found(campaign *c, const fz_report *r) {
     f.cfg = &cfg;
     describe(&f);
     bool sited = f.site[0] != 0;
-    fnd_signature(sig, sizeof sig, fz_outcome_name(r->outcome), f.detail, sited ? tr_kinds[r->site_kind].name : NULL,
+    fnd_signature(sig, sizeof sig, fz_outcome_name(r->outcome), f.detail, sited ? sim_site_kind_name(r->site_kind) : NULL,
                   sited ? r->site_fn : NULL);
     snprintf(tag, sizeof tag, "s%" PRIu64 "-r%" PRIu64 "-%s", c->seed, r->run, name);
     fnd_case fc = {.signature = sig, .outcome = fz_outcome_name(r->outcome), .detail = f.detail,

@@ -210,8 +210,10 @@ static void sweep(const char *findings) {
         return;
     for (struct dirent *e; (e = readdir(d)) != NULL;) {
         char sub[PATH_LEN];
-        if (e->d_name[0] != '.' && join(sub, sizeof sub, findings, e->d_name))
+        if (e->d_name[0] != '.' && join(sub, sizeof sub, findings, e->d_name)) {
             af_sweep_stale(sub);
+            rmdir(sub);   /* a signature folder left empty (killed before its first file) */
+        }
     }
     closedir(d);
 }

@@ -153,4 +153,24 @@ case_plugin_reproducer_reproduces() {
   return 0
 }
 
+# One seeded bug, one signature: campaigns with different seeds file each of
+# these mutants under the same single signature (the decision site is the
+# bug's decision: the submission a work-conservation failure strands, the
+# function that threw, the oracle's judged decision).  Not every mutant has
+# one: a bug caught by two checks, or through two submission paths, has one
+# signature per check or path (docs/findings.md).
+case_one_signature_per_seeded_bug() {
+  for m in ready-skips-wakep runqputslow-forgets-g globrunqget-takes-all runqgrab-greedy ready-puts-at-tail \
+           gfput-spills-all close-wakes-fifo checkdead-miscounts runnext-no-inherit gosched-at-head; do
+    for seed in 1 2; do
+      "$G" campaign --runs 3000 --seed $seed --until-failure --mutant $m --out "$W/$m" >"$W/out" 2>&1
+      [ $? = 3 ] || { cat "$W/out"; fail "$m, seed $seed: no failure found"; }
+    done
+    n=$(ls "$W/$m/findings" | wc -l)
+    [ "$n" = 1 ] || { ls "$W/$m/findings"; fail "$m: $n signatures from two seeds, wanted one"; }
+    [ "$(field "$W/$m/findings/"*/finding.txt hits)" -ge 2 ] || fail "$m: the two hits did not merge"
+    echo "$m: $(ls "$W/$m/findings")"
+  done
+}
+
 case_$2
