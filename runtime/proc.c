@@ -590,6 +590,14 @@ static void withdraw_global_promises(void) {
         any |= gp->wake_promised;
         gp->wake_promised = false;
     }
+    /* ... and Gs another M holds between the global queue and its local
+     * queue (globrunqget's batch, descheduled mid-way): the local recheck
+     * cannot see them yet either. */
+    for (m *mp = allm; mp != NULL; mp = mp->alllink)
+        for (uint32_t k = 0; k < mp->nxfer; k++) {
+            any |= mp->xfer[k]->wake_promised;
+            mp->xfer[k]->wake_promised = false;
+        }
     rt_withdrawals[RT_WINDOW_GLOBAL_RECHECK] += any;
 }
 
