@@ -303,7 +303,7 @@ void fz_found(campaign *c, const fz_report *r) {
     bool sited = f.site[0] != 0;
     fnd_signature(sig, sizeof sig, fz_outcome_name(r->outcome), f.detail, sited ? sim_site_kind_name(r->site_kind) : NULL,
                   sited ? r->site_fn : NULL);
-    snprintf(tag, sizeof tag, "s%" PRIu64 "-r%" PRIu64 "-%s", c->seed, r->run, name);
+    snprintf(tag, sizeof tag, "s%" PRIu64 "-r%" PRIu64 "-%s", c->seed, fz_search_run(c, r->run), name);
     fnd_case fc = {.signature = sig, .outcome = fz_outcome_name(r->outcome), .detail = f.detail,
                    .site = f.site, .message = r->message, .tag = tag, .events = r->events,
                    .fill = fill_repro, .ctx = &f};
@@ -341,7 +341,7 @@ static const scenario *pick_scenario(const campaign *c, uint64_t *rng, scenario 
 
 const scenario *fz_derive_run(const campaign *c, uint64_t run, scenario *rnd, char *name, size_t name_len,
                               sim_config *cfg) {
-    uint64_t rng = c->seed ^ (run * 0x9e3779b97f4a7c15ull);
+    uint64_t rng = c->seed ^ (fz_search_run(c, run) * 0x9e3779b97f4a7c15ull);
     const scenario *sc = pick_scenario(c, &rng, rnd, name, name_len);
     mutate_config(c, &rng, sc, cfg);
     return sc;
@@ -356,6 +356,20 @@ static bool set_seconds(void *opts, const char *v, char *why, size_t why_len) {
     if (!cf_parse_duration(buf, &(cf_range){1000000, 1000000ull * 1000000000}, &ns, why, why_len))
         return false;
     ((campaign *)opts)->seconds = (double)ns / 1e9;
+    return true;
+}
+
+/* --shard I/N: 0 <= I < N; shard I takes runs I, I+N, I+2N, ... of the search. */
+static bool set_shard(void *opts, const char *v, char *why, size_t why_len) {
+    campaign *c = opts;
+    char *end;
+    unsigned long long i = strtoull(v, &end, 10);
+    unsigned long long n = *end == '/' ? strtoull(end + 1, &end, 10) : 0;
+    if (*end != 0 || n < 1 || n > 1000000 || i >= n) {
+        snprintf(why, why_len, "is not I/N with 0 <= I < N <= 1000000");
+        return false;
+    }
+    c->shard_i = i, c->shard_n = n;
     return true;
 }
 
@@ -423,6 +437,9 @@ static const cf_flag campaign_flags[] = {
      CF_AT(campaign, random_pct), .range = &random_share_range},
     {.name = "strategy", .type = CF_FUNC, .metavar = "random|pct:D|rr",
      .help = "one exploration strategy for every run", .def = "a mix", .set = set_strategy, .example = "rr"},
+    {.name = "shard", .type = CF_FUNC, .metavar = "I/N",
+     .help = "take runs I, I+N, I+2N, ... of the search (N machines cover one search without overlap)",
+     .def = "0/1", .set = set_shard, .example = "1/4"},
     {.name = "until-failure", .type = CF_BOOL, .help = "stop at the first failure (time-to-find measurements)",
      CF_AT(campaign, until_failure)},
     {.name = "json", .type = CF_BOOL,

@@ -49,6 +49,7 @@ typedef struct campaign {
     char self_exe[4096];        /* this gmpsim, absolute (repro.sh runs it) */
     int strategy;               /* -1: mix all; else STRAT_* (with pct_depth) */
     bool until_failure;         /* stop at the first failure (time-to-find measurements) */
+    uint64_t shard_i, shard_n;  /* --shard I/N: this campaign's run r is run r*N+I of the search (N 0: none) */
     bool json;                  /* --json: the summary document on stdout, all text on stderr */
     FILE *json_out;             /* with --json: the real standard output (fz_cmd_campaign) */
     int pct_depth;
@@ -81,6 +82,10 @@ typedef struct fz_report {
 
 /* The scenario and configuration of run `run`.  A random scenario is
  * decoded into *rnd.  name gets the scenario's name. */
+/* The run of the whole search that this campaign's run is (--shard). */
+static inline uint64_t fz_search_run(const campaign *c, uint64_t run) {
+    return c->shard_n > 1 ? run * c->shard_n + c->shard_i : run;
+}
 const scenario *fz_derive_run(const campaign *c, uint64_t run, scenario *rnd, char *name, size_t name_len,
                               sim_config *cfg);
 
