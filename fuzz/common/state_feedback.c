@@ -4,6 +4,7 @@
  * Ownership: the counters belong to the fuzzing process's one thread; the
  * engine reads (libFuzzer) or resets (both) them between inputs.
  */
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,9 +20,20 @@ __attribute__((section("__libfuzzer_extra_counters"), used)) static uint8_t coun
 static uint8_t seen[NCOUNTERS];   /* states ever reached in this process */
 static uint32_t nseen;
 
-/* AFL++'s shared map and its size, present only in afl-clang-fast builds. */
-extern uint8_t *__afl_area_ptr __attribute__((weak));
-extern uint32_t __afl_map_size __attribute__((weak));
+/* AFL++'s shared map and its size, present only in afl-clang-fast builds.
+ * Looked up at run time: afl-clang-fast's pass declares __afl_area_ptr
+ * itself, so a declaration here would clash with it. */
+static uint8_t **afl_area;
+static uint32_t *afl_map_size;
+
+static void find_afl(void) {
+    static bool done;
+    if (done)
+        return;
+    done = true;
+    afl_area = dlsym(RTLD_DEFAULT, "__afl_area_ptr");
+    afl_map_size = dlsym(RTLD_DEFAULT, "__afl_map_size");
+}
 
 bool gmp_state_feedback_on(void) {
     static int on = -1;
@@ -61,10 +73,11 @@ void gmp_state_feedback_hook(void *ctx, uint64_t seq, const tr_event *e) {
         seen[i] = 1;
         nseen++;
     }
-    if (&__afl_area_ptr != NULL && __afl_area_ptr != NULL) {
-        uint32_t size = &__afl_map_size != NULL && __afl_map_size ? __afl_map_size : 65536;
+    find_afl();
+    if (afl_area != NULL && *afl_area != NULL) {
+        uint32_t size = afl_map_size != NULL && *afl_map_size ? *afl_map_size : 65536;
         uint32_t h = (i * 2654435761u) % size;   /* spread over the map */
-        __afl_area_ptr[h]++;
+        (*afl_area)[h]++;
     }
 }
 
