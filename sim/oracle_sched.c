@@ -168,6 +168,14 @@ void oracle_sched_event(const tr_event *e) {
             seen[e->p].syscalls++;
         break;
     case EV_SYSMON: sysmon_look(e->time); break;
+    case EV_ACQUIREP:   /* a P changing hands: judge its slice from the next look */
+        if (e->a[0] < (uint32_t)allplen)
+            seen[e->a[0]].slice_seen_at = 0;
+        break;
+    case EV_PROCRESIZE:   /* the current M may go on on another P, mid-slice */
+        for (int32_t i = 0; i < allplen; i++)
+            seen[i].slice_seen_at = seen[i].sys_seen_at = 0;
+        break;
     default: break;
     }
 }
