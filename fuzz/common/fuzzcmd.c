@@ -261,6 +261,14 @@ static void parse_line(const char *line, progress *pr) {
             pr->corpus = field(line, "corp: ");
         if (strstr(line, "exec/s: "))
             pr->exec_s = field(line, "exec/s: ");
+        else if (strstr(line, "exec/s "))   /* -fork=N status lines */
+            pr->exec_s = field(line, "exec/s ");
+        const char *otc = strstr(line, "oom/timeout/crash: ");
+        if (otc != NULL) {   /* -fork=N: the crashes so far are the third number */
+            const char *third = strrchr(otc, '/');
+            if (third != NULL)
+                pr->findings = strtoull(third + 1, NULL, 10);
+        }
     }
     if (strstr(line, "Test unit written to") || strstr(line, "Saved crash") || strstr(line, "+crashes "))
         pr->findings++;   /* libFuzzer saved an artifact; afl-fuzz -V prints "+crashes" counts */
