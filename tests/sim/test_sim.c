@@ -316,6 +316,41 @@ static void send_on_closed_channel_panics_like_go(void) {
     sim_result_free(&r);
 }
 
+/* Checking reads the state and never decides: every built-in scenario, under
+ * each strategy with stalls, preemptions and jitter, gives the same events
+ * and digest with checking on (incremental and full) as with it off. */
+static void checking_never_changes_the_schedule(void) {
+    int strategies[] = {STRAT_RANDOM, STRAT_PCT, STRAT_RR};
+    for (size_t i = 0; i < sc_nbuiltins; i++) {
+        sc_error err;
+        CHECK(sc_parse(sc_builtins[i].text, strlen(sc_builtins[i].text), &sc, &err));
+        for (int k = 0; k < 3; k++) {
+            sim_config cfg;
+            sim_config_default(&cfg);
+            cfg.strategy = strategies[k];
+            cfg.pct_depth = 4;
+            cfg.seed = 11 + (uint64_t)k;
+            cfg.stall_den = 16;
+            cfg.preempt_den = 16;
+            cfg.jitter_ns = 200;
+            sim_result off, on, full;
+            sim_run(&sc, &cfg, &off);
+            cfg.check = true;
+            sim_run(&sc, &cfg, &on);
+            cfg.check_mode = CHECK_FULL;
+            sim_run(&sc, &cfg, &full);
+            if (off.digest != on.digest || on.digest != full.digest)
+                fprintf(stderr, "%s %d: %016" PRIx64 " %016" PRIx64 " %016" PRIx64 "\n", sc_builtins[i].name, k,
+                        off.digest, on.digest, full.digest);
+            CHECK(off.digest == on.digest && on.digest == full.digest);
+            CHECK_EQ(off.events, on.events);
+            sim_result_free(&off);
+            sim_result_free(&on);
+            sim_result_free(&full);
+        }
+    }
+}
+
 /* ---- researchers' invariants ---- */
 
 static int calls;
@@ -409,5 +444,6 @@ static void trace_value_names_agree_with_their_owners(void) {
     X(stack_memory_limit_is_a_resource_outcome)           \
     X(config_text_round_trips)                            \
     X(send_on_closed_channel_panics_like_go)              \
-    X(registered_invariants_run_after_events_and_can_fail)
+    X(registered_invariants_run_after_events_and_can_fail) \
+    X(checking_never_changes_the_schedule)
 #include "../unit.h"
