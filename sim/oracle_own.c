@@ -53,33 +53,47 @@ static bool running_p_owned(const p *pp, uint8_t holders, const m *h, char *why,
     return true;
 }
 
+static uint8_t holders[_MaxGomaxprocs];   /* owned by the checking thread */
+static const m *holder[_MaxGomaxprocs];
+
+/* Count the Ps mp holds into holders/holder; false (why filled) if it holds
+ * two or shares one. */
+static bool count_holds(const m *mp, char *why, size_t len) {
+    const p *ps[2];
+    int n = held_ps(mp, ps);
+    /* startlockedm hands a locked M the P for its G while that M may
+     * still be on its way to stoplockedm, which gives its own P away
+     * (Go's race too): the one case of two. */
+    if (n > 1 && mp->lockedg == NULL) {
+        snprintf(why, len, "M%ld holds P%d and P%d", (long)mp->id, ps[0]->id, ps[1]->id);
+        return false;
+    }
+    for (int k = 0; k < n; k++)
+        if (ps[k]->id >= 0 && ps[k]->id < allplen) {
+            if (holders[ps[k]->id]++ != 0) {
+                snprintf(why, len, "P%d is held by M%ld and M%ld", ps[k]->id, (long)holder[ps[k]->id]->id,
+                         (long)mp->id);
+                return false;
+            }
+            holder[ps[k]->id] = mp;
+        }
+    return true;
+}
+
 /* An M holds at most one P, a P at most one M, a running P exactly one
- * (pointing back), a P in a system call none.  O(P + M). */
+ * (pointing back), a P in a system call none.  O(P + M).  The Ms are
+ * allm's and sched.freem's: an M whose locked G exited leaves allm for
+ * freem (mexit) before it hands its P off, as Go 1.19's mexit does, and
+ * holds the P in between. */
 bool oracle_p_ownership(char *why, size_t len) {
-    static uint8_t holders[_MaxGomaxprocs];   /* owned by the checking thread */
-    static const m *holder[_MaxGomaxprocs];
     for (int32_t i = 0; i < allplen; i++)
         holders[i] = 0;
-    for (const m *mp = allm; mp != NULL; mp = mp->alllink) {
-        const p *ps[2];
-        int n = held_ps(mp, ps);
-        /* startlockedm hands a locked M the P for its G while that M may
-         * still be on its way to stoplockedm, which gives its own P away
-         * (Go's race too): the one case of two. */
-        if (n > 1 && mp->lockedg == NULL) {
-            snprintf(why, len, "M%ld holds P%d and P%d", (long)mp->id, ps[0]->id, ps[1]->id);
+    for (const m *mp = allm; mp != NULL; mp = mp->alllink)
+        if (!count_holds(mp, why, len))
             return false;
-        }
-        for (int k = 0; k < n; k++)
-            if (ps[k]->id >= 0 && ps[k]->id < allplen) {
-                if (holders[ps[k]->id]++ != 0) {
-                    snprintf(why, len, "P%d is held by M%ld and M%ld", ps[k]->id, (long)holder[ps[k]->id]->id,
-                             (long)mp->id);
-                    return false;
-                }
-                holder[ps[k]->id] = mp;
-            }
-    }
+    for (const m *mp = sched.freem; mp != NULL; mp = mp->freelink)
+        if (!count_holds(mp, why, len))
+            return false;
     for (int32_t i = 0; i < allplen; i++) {
         const p *pp = allp[i];
         if (pp->status == _Prunning && !running_p_owned(pp, holders[i], holder[i], why, len))
