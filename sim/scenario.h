@@ -214,4 +214,8 @@ typedef struct sc_builtin {
 extern const sc_builtin sc_builtins[];
 extern const size_t sc_nbuiltins;
 
+/* Parse the built-in scenario called name into out.  False, with err
+ * filled ("no built-in scenario NAME", or the parse error), otherwise. */
+bool sc_parse_builtin(const char *name, scenario *out, sc_error *err);
+
 #endif

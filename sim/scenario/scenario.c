@@ -383,3 +383,12 @@ bool sc_equal(const scenario *a, const scenario *b) {
             return false;
     return true;
 }
+
+bool sc_parse_builtin(const char *name, scenario *out, sc_error *err) {
+    for (size_t i = 0; i < sc_nbuiltins; i++)
+        if (strcmp(sc_builtins[i].name, name) == 0)
+            return sc_parse(sc_builtins[i].text, strlen(sc_builtins[i].text), out, err);
+    memset(err, 0, sizeof *err);
+    snprintf(err->msg, sizeof err->msg, "no built-in scenario %s", name);
+    return false;
+}

@@ -19,9 +19,7 @@ static char path[64];
 static void record_to(const char *to, const char *builtin, int strategy, uint64_t seed, bool check) {
     static scenario sc;
     sc_error err;
-    for (size_t i = 0; i < sc_nbuiltins; i++)
-        if (strcmp(sc_builtins[i].name, builtin) == 0)
-            CHECK(sc_parse(sc_builtins[i].text, strlen(sc_builtins[i].text), &sc, &err));
+    CHECK(sc_parse_builtin(builtin, &sc, &err));
     sim_config cfg;
     sim_config_default(&cfg);
     cfg.strategy = strategy;
@@ -357,9 +355,7 @@ static void a_lazy_reader_finds_the_rest_while_iterating(void) {
 static void the_recorded_outcome_is_printed_and_reproduced(void) {
     static scenario sc;
     sc_error err;
-    for (size_t i = 0; i < sc_nbuiltins; i++)
-        if (strcmp(sc_builtins[i].name, "worker_pool") == 0)
-            CHECK(sc_parse(sc_builtins[i].text, strlen(sc_builtins[i].text), &sc, &err));
+    CHECK(sc_parse_builtin("worker_pool", &sc, &err));
     sim_config cfg;
     sim_config_default(&cfg);
     cfg.check = true;

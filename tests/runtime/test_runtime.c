@@ -500,11 +500,8 @@ static uint64_t first_spin_no_recheck_seed(int mutant, uint64_t n) {
 }
 
 static void mutant_spin_no_recheck_breaks_work_conservation(void) {
-    for (size_t i = 0; i < sc_nbuiltins; i++)
-        if (strcmp(sc_builtins[i].name, "mutex_contention") == 0) {
-            sc_error err;
-            CHECK(sc_parse(sc_builtins[i].text, strlen(sc_builtins[i].text), &sc, &err));
-        }
+    sc_error err;
+    CHECK(sc_parse_builtin("mutex_contention", &sc, &err));
     CHECK_STR(sc.bodies[sc.main_body].name, "main");
     sc.gomaxprocs = 4;
     CHECK_EQ(first_spin_no_recheck_seed(MUT_NONE, 100), 0);

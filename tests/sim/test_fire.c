@@ -42,14 +42,8 @@ static bool breaker_hook(const inv_view *v, void *ctx, char *why, size_t why_len
 }
 
 static void load(scenario *sc, const char *name) {
-    for (size_t i = 0; i < sc_nbuiltins; i++) {
-        if (strcmp(sc_builtins[i].name, name) != 0)
-            continue;
-        sc_error err;
-        CHECK(sc_parse(sc_builtins[i].text, strlen(sc_builtins[i].text), sc, &err));
-        return;
-    }
-    CHECK(!"no such built-in scenario");
+    sc_error err;
+    CHECK(sc_parse_builtin(name, sc, &err));
 }
 
 /* Full checking: a breaker writes behind the events' back, which the
